@@ -20,31 +20,146 @@ inline uint64_t Mix(uint64_t h, uint64_t v) {
 
 }  // namespace
 
-Scheduler::Scheduler(std::size_t max_pending) : max_pending_(max_pending) {}
+Scheduler::Scheduler(std::size_t max_pending)
+    : max_pending_(max_pending < kMaxSlots ? max_pending : kMaxSlots),
+      bucket_head_(kWheelSize, kNone),
+      bucket_tail_(kWheelSize, kNone),
+      bucket_bits_(kWheelWords, 0),
+      summary_bits_(kSummaryWords, 0) {}
 Scheduler::~Scheduler() = default;
 
 uint32_t Scheduler::AllocateSlot() {
-  if (free_head_ != kNoSlot) {
+  if (free_head_ != kNone) {
     uint32_t i = free_head_;
-    free_head_ = SlotAt(i).next_free;
+    free_head_ = SlotAt(i).next;
     return i;
   }
   if (slot_count_ % kSlotChunk == 0) chunks_.push_back(std::make_unique<Slot[]>(kSlotChunk));
+  slot_seq_.push_back(kFreeSlot);
   return slot_count_++;
 }
 
-void Scheduler::FreeSlot(uint32_t i) {
-  Slot& s = SlotAt(i);
-  s.live = false;
-  if (++s.generation == 0) s.generation = 1;  // 0 marks an invalid id
-  s.next_free = free_head_;
+void Scheduler::Release(uint32_t i) {
+  SlotAt(i).next = free_head_;
   free_head_ = i;
 }
 
-void Scheduler::Push(const Entry& e) {
-  int b = e.time_us == last_us_ ? 0 : 64 - std::countl_zero(static_cast<uint64_t>(e.time_us ^ last_us_));
-  buckets_[b].push_back(e);
-  ++queued_;
+void Scheduler::WheelAppend(uint32_t i) {
+  Slot& s = SlotAt(i);
+  std::size_t b = static_cast<std::size_t>(s.time_us & (kWheelSize - 1));
+  s.in_wheel = true;
+  s.next = kNone;
+  s.prev = bucket_tail_[b];
+  if (bucket_tail_[b] == kNone) {
+    bucket_head_[b] = i;
+    bucket_bits_[b / 64] |= uint64_t{1} << (b % 64);
+    summary_bits_[b / 4096] |= uint64_t{1} << ((b / 64) % 64);
+  } else {
+    SlotAt(bucket_tail_[b]).next = i;
+  }
+  bucket_tail_[b] = i;
+  ++wheel_count_;
+}
+
+void Scheduler::WheelUnlink(uint32_t i) {
+  Slot& s = SlotAt(i);
+  std::size_t b = static_cast<std::size_t>(s.time_us & (kWheelSize - 1));
+  if (s.prev == kNone) bucket_head_[b] = s.next; else SlotAt(s.prev).next = s.next;
+  if (s.next == kNone) bucket_tail_[b] = s.prev; else SlotAt(s.next).prev = s.prev;
+  s.in_wheel = false;
+  --wheel_count_;
+  if (bucket_head_[b] == kNone) {
+    uint64_t& word = bucket_bits_[b / 64];
+    word &= ~(uint64_t{1} << (b % 64));
+    if (word == 0) summary_bits_[b / 4096] &= ~(uint64_t{1} << ((b / 64) % 64));
+  }
+}
+
+int64_t Scheduler::FindBucket(std::size_t from, std::size_t to) const {
+  if (from >= to) return -1;
+  std::size_t w = from / 64;
+  uint64_t word = bucket_bits_[w] & (~uint64_t{0} << (from % 64));
+  for (;;) {
+    if (word) {
+      std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(word));
+      return b < to ? static_cast<int64_t>(b) : -1;
+    }
+    // Jump to the next non-empty word with the summary bitmap.
+    ++w;
+    if (w * 64 >= to) return -1;
+    std::size_t sw = w / 64;
+    uint64_t sum = summary_bits_[sw] & (~uint64_t{0} << (w % 64));
+    while (sum == 0) {
+      ++sw;
+      if (sw * 64 * 64 >= to) return -1;
+      sum = summary_bits_[sw];
+    }
+    w = sw * 64 + static_cast<std::size_t>(std::countr_zero(sum));
+    if (w * 64 >= to) return -1;
+    word = bucket_bits_[w];
+  }
+}
+
+int64_t Scheduler::WheelFirstBucket() const {
+  if (wheel_count_ == 0) return -1;
+  // Circular search from the window start's bucket: inside the window, bucket order is time order.
+  std::size_t start = static_cast<std::size_t>(window_start_us_ & (kWheelSize - 1));
+  int64_t b = FindBucket(start, kWheelSize);
+  if (b < 0) b = FindBucket(0, start);
+  if (b < 0) Fatal("wheel count and bitmap disagree", static_cast<int64_t>(wheel_count_), 0);
+  return b;
+}
+
+void Scheduler::HeapPush(Entry e) {
+  std::size_t i = heap_.size();
+  heap_.push_back(e);
+  while (i > 0) {
+    std::size_t parent = (i - 1) / 4;
+    if (!(e < heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    i = parent;
+  }
+  heap_[i] = e;
+}
+
+void Scheduler::HeapPopFront() {
+  Entry last = heap_.back();
+  heap_.pop_back();
+  std::size_t n = heap_.size();
+  if (n == 0) return;
+  std::size_t i = 0;
+  for (;;) {
+    std::size_t first = 4 * i + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    std::size_t end = first + 4 < n ? first + 4 : n;
+    for (std::size_t c = first + 1; c < end; ++c) {
+      if (heap_[c] < heap_[best]) best = c;
+    }
+    if (!(heap_[best] < last)) break;
+    heap_[i] = heap_[best];
+    i = best;
+  }
+  heap_[i] = last;
+}
+
+void Scheduler::PurgeStale() {
+  std::vector<Entry> live;
+  live.reserve(heap_.size());
+  for (const Entry& e : heap_) {
+    if (!IsStale(e)) live.push_back(e);
+  }
+  heap_.clear();
+  for (const Entry& e : live) HeapPush(e);
+}
+
+void Scheduler::AdvanceWindow(int64_t now_us) {
+  window_start_us_ = now_us;
+  while (!heap_.empty() && heap_.front().time_us < now_us + kWheelSize) {
+    Entry e = heap_.front();
+    HeapPopFront();
+    if (!IsStale(e)) WheelAppend(static_cast<uint32_t>(e.order & kSlotMask));  // in (time, seq) order
+  }
 }
 
 EventId Scheduler::PostAt(Timestamp at, EventCallback cb) {
@@ -56,94 +171,106 @@ EventId Scheduler::PostAt(Timestamp at, EventCallback cb) {
   uint32_t i = AllocateSlot();
   Slot& s = SlotAt(i);
   s.cb = std::move(cb);
-  s.seq = next_seq_++;
-  s.live = true;
+  s.time_us = at.us();
+  uint64_t seq = next_seq_++;
+  slot_seq_[i] = seq;
   ++live_;
-  Push(Entry{at.us(), i, s.generation});
-  return EventId{i, s.generation};
+  if (at.us() < window_start_us_ + kWheelSize) {
+    WheelAppend(i);
+  } else {
+    s.in_wheel = false;
+    if (heap_.size() >= 2 * live_ + 1024) PurgeStale();  // cancelled entries must not pile up
+    HeapPush(Entry{at.us(), (seq << kSlotBits) | i});
+  }
+  return EventId{seq + 1, i};
 }
 
 bool Scheduler::IsPending(EventId id) const {
-  if (!id.valid() || id.slot >= slot_count_) return false;
-  const Slot& s = SlotAt(id.slot);
-  return s.live && s.generation == id.generation;
+  return id.valid() && id.slot < slot_count_ && slot_seq_[id.slot] == id.seq_plus_one - 1;
 }
 
 bool Scheduler::Cancel(EventId id) {
   if (!IsPending(id)) return false;
   Slot& s = SlotAt(id.slot);
+  if (s.in_wheel) WheelUnlink(id.slot);  // a heap entry just goes stale and is dropped when it surfaces
+  slot_seq_[id.slot] = kFreeSlot;
   s.cb.Reset();
-  FreeSlot(id.slot);
+  Release(id.slot);
   --live_;
-  return true;  // its queue entry is now stale and is skipped when reached
+  return true;
 }
 
-bool Scheduler::IsStale(const Entry& e) const {
-  const Slot& s = SlotAt(e.slot);
-  return !s.live || s.generation != e.generation;
-}
-
-bool Scheduler::PrepareFront() {
-  for (;;) {
-    auto& b0 = buckets_[0];
-    while (bucket0_head_ < b0.size()) {
-      if (!IsStale(b0[bucket0_head_])) return true;
-      ++bucket0_head_;
-      --queued_;
-    }
-    b0.clear();
-    bucket0_head_ = 0;
-    if (queued_ == 0) return false;
-    int i = 1;
-    while (buckets_[i].empty()) ++i;
-    auto& bi = buckets_[i];
-    int64_t min_us = bi.front().time_us;
-    for (const Entry& e : bi) min_us = e.time_us < min_us ? e.time_us : min_us;
-    last_us_ = min_us;
-    queued_ -= bi.size();
-    // Redistribution keeps relative order, and every target bucket is empty: FIFO among equal times holds.
-    for (const Entry& e : bi) {
-      if (!IsStale(e)) Push(e);
-    }
-    bi.clear();
+bool Scheduler::Front(uint32_t* slot, int64_t* time_us) {
+  int64_t b = WheelFirstBucket();
+  if (b >= 0) {
+    *slot = bucket_head_[static_cast<std::size_t>(b)];
+    *time_us = SlotAt(*slot).time_us;
+    return true;
   }
+  while (!heap_.empty()) {
+    const Entry& top = heap_.front();
+    if (!IsStale(top)) {
+      *slot = static_cast<uint32_t>(top.order & kSlotMask);
+      *time_us = top.time_us;
+      return true;
+    }
+    HeapPopFront();
+  }
+  return false;
 }
 
-void Scheduler::FireFront() {
-  Entry e = buckets_[0][bucket0_head_++];
-  --queued_;
-  Slot& s = SlotAt(e.slot);
-  if (e.time_us < clock_.Now().us()) Fatal("time went backwards (event_us, now_us)", e.time_us, clock_.Now().us());
-  clock_.AdvanceTo(Timestamp::Micros(e.time_us));
-  events_hash_ = Mix(Mix(events_hash_, static_cast<uint64_t>(e.time_us)), s.seq);
+void Scheduler::Fire(uint32_t slot, int64_t time_us) {
+  if (time_us < clock_.Now().us()) Fatal("time went backwards (event_us, now_us)", time_us, clock_.Now().us());
+  Slot& s = SlotAt(slot);
+  if (s.in_wheel) {
+    WheelUnlink(slot);
+  } else {
+    HeapPopFront();  // Front() returned the heap's top only when the wheel was empty
+  }
+  clock_.AdvanceTo(Timestamp::Micros(time_us));
+  AdvanceWindow(time_us);
+  events_hash_ = Mix(Mix(events_hash_, static_cast<uint64_t>(time_us)), slot_seq_[slot]);
   ++fired_;
   --live_;
-  // Take the callback out and retire the slot first: the callback may post or cancel events.
-  EventCallback cb = std::move(s.cb);
-  FreeSlot(e.slot);
-  cb();
+  // Retire before running (the callback may Cancel its own id: a no-op now); release after, so the
+  // slot, which holds the running callback, is not reused by what the callback posts. Slots live
+  // in fixed chunks, so posting cannot move this one.
+  slot_seq_[slot] = kFreeSlot;
+  s.cb();
+  s.cb.Reset();
+  Release(slot);
 }
 
 bool Scheduler::Step() {
-  if (!PrepareFront()) return false;
-  FireFront();
+  uint32_t slot;
+  int64_t t;
+  if (!Front(&slot, &t)) return false;
+  Fire(slot, t);
   return true;
 }
 
 Timestamp Scheduler::NextEventTime() {
-  if (!PrepareFront()) return Timestamp::PlusInfinity();
-  return Timestamp::Micros(buckets_[0][bucket0_head_].time_us);
+  uint32_t slot;
+  int64_t t;
+  return Front(&slot, &t) ? Timestamp::Micros(t) : Timestamp::PlusInfinity();
 }
 
 void Scheduler::RunUntil(Timestamp until) {
   stop_requested_ = false;
-  while (!stop_requested_ && PrepareFront() && buckets_[0][bucket0_head_].time_us <= until.us()) FireFront();
-  if (!stop_requested_ && clock_.Now() < until) clock_.AdvanceTo(until);
+  uint32_t slot;
+  int64_t t;
+  while (!stop_requested_ && Front(&slot, &t) && t <= until.us()) Fire(slot, t);
+  if (!stop_requested_ && clock_.Now() < until) {
+    clock_.AdvanceTo(until);
+    AdvanceWindow(until.us());
+  }
 }
 
 void Scheduler::RunUntilIdle(uint64_t max_events) {
   stop_requested_ = false;
-  for (uint64_t n = 0; n < max_events && !stop_requested_ && PrepareFront(); ++n) FireFront();
+  uint32_t slot;
+  int64_t t;
+  for (uint64_t n = 0; n < max_events && !stop_requested_ && Front(&slot, &t); ++n) Fire(slot, t);
 }
 
 }  // namespace sfusim::sim

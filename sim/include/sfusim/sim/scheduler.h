@@ -8,9 +8,13 @@
 //   unknown id is a harmless no-op (ids carry a generation, so a reused slot is never confused).
 // - At most `max_pending` live events; exceeding it throws SchedulerOverflow naming the bound and
 //   the time, so a runaway scenario stops with a clear error instead of exhausting memory.
-// - No heap allocation per event in steady state: callbacks live inline in pooled slots, and the
-//   queue is a radix heap (monotone priority queue: keys never go below the last popped time),
-//   which beats a comparison heap at large pending counts.
+// - No heap allocation per event in steady state: callbacks live inline in pooled slots. Events
+//   due within kWheelSize microseconds of the window start sit in a timing wheel of 1 us buckets
+//   (intrusive FIFO lists, a two-level bitmap to find the next non-empty bucket): O(1) post, fire
+//   and cancel. Later events wait in a 4-ary heap of 16-byte entries and move into the wheel as
+//   time reaches them, always before anything can be posted directly to their bucket, so FIFO
+//   among equal times holds across both. Cancelled heap entries are skipped when they surface
+//   and purged in one pass when they outnumber the live ones.
 // - events_hash() folds every fired event's (time, sequence) into a running 64-bit hash, so two
 //   runs can be compared event by event even where nothing was traced.
 #pragma once
@@ -30,9 +34,9 @@
 namespace sfusim::sim {
 
 struct EventId {
+  uint64_t seq_plus_one = 0;  // 0 = invalid
   uint32_t slot = 0;
-  uint32_t generation = 0;  // 0 = invalid
-  bool valid() const { return generation != 0; }
+  bool valid() const { return seq_plus_one != 0; }
 };
 
 class SchedulerOverflow : public std::runtime_error {
@@ -80,40 +84,63 @@ class Scheduler {
  private:
   struct Slot {
     EventCallback cb;
-    uint64_t seq = 0;
-    uint32_t generation = 1;
-    uint32_t next_free = 0;
-    bool live = false;
+    int64_t time_us = 0;
+    uint32_t next = 0;  // wheel bucket list, or the free list
+    uint32_t prev = 0;
+    bool in_wheel = false;
   };
   struct Entry {
     int64_t time_us;
-    uint32_t slot;
-    uint32_t generation;
+    uint64_t order;  // insertion sequence << kSlotBits | slot: ties break by sequence
+    bool operator<(const Entry& o) const { return time_us != o.time_us ? time_us < o.time_us : order < o.order; }
   };
+  static constexpr int kSlotBits = 24;
+  static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
+  static constexpr std::size_t kMaxSlots = std::size_t{1} << kSlotBits;
   static constexpr std::size_t kSlotChunk = 4096;
-  static constexpr int kBuckets = 65;
-  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint64_t kFreeSlot = UINT64_MAX;
+  static constexpr int kWheelBits = 16;
+  static constexpr int64_t kWheelSize = int64_t{1} << kWheelBits;  // buckets of 1 us: a 65.5 ms window
+  static constexpr std::size_t kWheelWords = kWheelSize / 64;
+  static constexpr std::size_t kSummaryWords = kWheelWords / 64;
 
   Slot& SlotAt(uint32_t i) { return chunks_[i / kSlotChunk][i % kSlotChunk]; }
-  const Slot& SlotAt(uint32_t i) const { return chunks_[i / kSlotChunk][i % kSlotChunk]; }
   uint32_t AllocateSlot();
-  void FreeSlot(uint32_t i);
-  void Push(const Entry& e);
-  // Moves the earliest live entry to the front of bucket 0; false when none is left.
-  bool PrepareFront();
-  bool IsStale(const Entry& e) const;
-  void FireFront();
+  void Release(uint32_t i);
+  bool IsStale(const Entry& e) const { return slot_seq_[e.order & kSlotMask] != (e.order >> kSlotBits); }
+
+  void WheelAppend(uint32_t slot);
+  void WheelUnlink(uint32_t slot);
+  // The bucket of the earliest wheel event, or -1 when the wheel is empty.
+  int64_t WheelFirstBucket() const;
+  // The first non-empty bucket in [from, to), or -1.
+  int64_t FindBucket(std::size_t from, std::size_t to) const;
+  void HeapPush(Entry e);
+  void HeapPopFront();
+  void PurgeStale();
+  // Moves the window start to `now_us` and heap events now inside the window into the wheel.
+  void AdvanceWindow(int64_t now_us);
+  // The earliest live event: its slot and time; false when idle.
+  bool Front(uint32_t* slot, int64_t* time_us);
+  void Fire(uint32_t slot, int64_t time_us);
 
   Clock clock_;
   std::size_t max_pending_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
+  // The sequence of the live event in each slot (kFreeSlot when none), apart from the large slots
+  // so that staleness checks touch 8 bytes.
+  std::vector<uint64_t> slot_seq_;
   uint32_t slot_count_ = 0;
-  uint32_t free_head_ = kNoSlot;
+  uint32_t free_head_ = kNone;
 
-  std::array<std::vector<Entry>, kBuckets> buckets_;
-  std::size_t bucket0_head_ = 0;  // bucket 0 is consumed FIFO from here
-  int64_t last_us_ = 0;           // the radix heap's reference key: the last minimum extracted
-  std::size_t queued_ = 0;        // entries in buckets, live or stale
+  int64_t window_start_us_ = 0;  // every wheel event is in [window_start, window_start + kWheelSize)
+  std::vector<uint32_t> bucket_head_;
+  std::vector<uint32_t> bucket_tail_;
+  std::vector<uint64_t> bucket_bits_;   // bit per non-empty bucket
+  std::vector<uint64_t> summary_bits_;  // bit per non-zero word of bucket_bits_
+  std::size_t wheel_count_ = 0;
+  std::vector<Entry> heap_;             // events beyond the window
 
   std::size_t live_ = 0;
   uint64_t next_seq_ = 0;
