@@ -1,6 +1,8 @@
 #include "sfusim/sim/trace.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <cstdio>
 
 namespace sfusim::sim {
@@ -64,11 +66,14 @@ const char* ToString(DropReason reason) {
 }
 
 uint64_t Trace::HashBytes(const uint8_t* data, std::size_t size) {
+  // Little-endian 8-byte words (loaded with memcpy; byte-swapped on a big-endian host so the hash
+  // is the same everywhere). Called once per packet: keep it cheap.
   uint64_t h = 0xcbf29ce484222325ULL ^ size;
   std::size_t i = 0;
   for (; i + 8 <= size; i += 8) {
-    uint64_t w = 0;
-    for (int k = 0; k < 8; ++k) w |= uint64_t{data[i + k]} << (8 * k);
+    uint64_t w;
+    std::memcpy(&w, data + i, 8);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
     h = Mix(h, w);
   }
   uint64_t tail = 0;

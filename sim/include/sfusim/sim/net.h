@@ -8,7 +8,8 @@
 // - Datagrams are unreliable: SendTo() hands the bytes to the network and returns at once;
 //   delivery, loss, delay are the network's business. Receivers are called from the event loop.
 // - Message streams are reliable and ordered (the signaling channel: a WebSocket in the real
-//   product); either side or the network can close one; OnClosed is called exactly once.
+//   product); either side or the network can close one; OnClosed is called exactly once, unless
+//   this end called Close() itself (then no callback follows).
 // - Listener pointers must outlive the socket/stream they are registered with; closing a socket
 //   or stream stops all callbacks into its listener.
 #pragma once
@@ -50,7 +51,8 @@ class MessageStream {
   virtual void SetListener(Listener* listener) = 0;
   virtual SocketAddress local_address() const = 0;
   virtual SocketAddress peer_address() const = 0;
-  // Returns false when the stream is closed.
+  // Returns false when the stream is closed, when the host cannot send right now (paused: the
+  // stream stays open), or when the send buffer overflowed (the stream is then closed).
   virtual bool Send(std::string message) = 0;
   virtual void Close() = 0;
   virtual bool is_open() const = 0;
@@ -75,7 +77,8 @@ class Net {
   virtual bool Listen(uint16_t port, StreamAcceptor* acceptor, std::string* error = nullptr) = 0;
   virtual void StopListening(uint16_t port) = 0;
   // Opens a message stream to `to`. The result arrives later through `on_connected`: the stream,
-  // or null (with a reason) when nobody listens there or the network cannot reach it.
+  // or null (with a reason) when nobody listens there or the network cannot reach it. Never
+  // called if this host crashes first.
   using ConnectCallback = std::function<void(std::unique_ptr<MessageStream> stream, std::string_view error)>;
   virtual void Connect(const SocketAddress& to, ConnectCallback on_connected) = 0;
 };
