@@ -1,0 +1,359 @@
+#include "sfusim/protocol/signaling/rtp_parameters_json.h"
+
+#include <limits>
+#include <set>
+
+#include "sfusim/protocol/limits.h"
+#include "sfusim/protocol/signaling/signaling_error_codes.h"
+
+namespace sfusim::protocol {
+namespace {
+
+using nlohmann::json;
+namespace err = signaling_error;
+
+constexpr std::int64_t kMaxSsrc = std::numeric_limits<std::uint32_t>::max();
+
+// "audio/opus" -> audio; nullopt unless "<audio|video>/<non-empty name>".
+std::optional<MediaKind> MimeTypeKind(std::string_view mime_type) {
+  const auto slash = mime_type.find('/');
+  if (slash == std::string_view::npos || slash + 1 >= mime_type.size()) return std::nullopt;
+  return ParseMediaKind(mime_type.substr(0, slash));
+}
+
+bool ReadMimeType(JsonReader& r, const json& object, const JsonPath& at, std::string* out, MediaKind* kind) {
+  if (!r.ReadString(object, at, "mimeType", {kMaxMimeTypeLength}, out)) return false;
+  const auto parsed = MimeTypeKind(*out);
+  if (!parsed) return r.Fail(err::kInvalidValue, at.Field("mimeType"), "must be audio/<codec> or video/<codec>");
+  *kind = *parsed;
+  return true;
+}
+
+bool ReadCodecParameters(JsonReader& r, const json& object, const JsonPath& at, CodecParameters* out) {
+  const json* params = r.ReadObject(object, at, "parameters", false);
+  if (params == nullptr) return r.ok();
+  const JsonPath field = at.Field("parameters");
+  if (params->size() > kMaxCodecParameters) {
+    return r.Fail(err::kTooManyItems, field,
+                  "more than the limit of " + std::to_string(kMaxCodecParameters) + " parameters");
+  }
+  for (auto it = params->begin(); it != params->end(); ++it) {
+    const std::string& key = it.key();
+    if (key.empty()) return r.Fail(err::kInvalidValue, field, "a parameter name is empty");
+    if (CountCodePoints(key) > kMaxCodecParameterKeyLength) {
+      return r.Fail(err::kFieldTooLong, field,
+                    "a parameter name is longer than the limit of " + std::to_string(kMaxCodecParameterKeyLength) +
+                        " chars");
+    }
+    const JsonPath entry = field.Field(key);
+    const json& value = it.value();
+    if (value.is_string()) {
+      std::string text;
+      if (!r.CheckString(value, entry, {kMaxCodecParameterValueLength, true}, &text)) return false;
+      out->emplace(key, std::move(text));
+    } else {
+      std::int64_t number = 0;
+      if (!value.is_number_integer()) return r.Fail(err::kWrongType, entry, "expected an integer or a string");
+      if (!r.CheckInt(value, entry, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
+                      &number)) {
+        return false;
+      }
+      out->emplace(key, number);
+    }
+  }
+  return true;
+}
+
+bool ReadRtcpFeedbackList(JsonReader& r, const json& object, const JsonPath& at, std::vector<RtcpFeedback>* out) {
+  const json* list = r.ReadArray(object, at, "rtcpFeedback", kMaxRtcpFeedback, false);
+  if (list == nullptr) return r.ok();
+  const JsonPath field = at.Field("rtcpFeedback");
+  out->reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const JsonPath item = field.Index(i);
+    const json& fb = (*list)[i];
+    if (!r.CheckObject(fb, item)) return false;
+    RtcpFeedback feedback;
+    std::optional<std::string> parameter;
+    if (!r.ReadString(fb, item, "type", {kMaxRtcpFeedbackTypeLength}, &feedback.type)) return false;
+    if (!r.ReadOptionalString(fb, item, "parameter", {kMaxRtcpFeedbackTypeLength, true}, &parameter)) return false;
+    feedback.parameter = parameter.value_or("");
+    out->push_back(std::move(feedback));
+  }
+  return true;
+}
+
+bool ReadChannels(JsonReader& r, const json& object, const JsonPath& at, std::optional<int>* out) {
+  std::optional<std::int64_t> channels;
+  if (!r.ReadOptionalInt(object, at, "channels", 1, kMaxAudioChannels, &channels)) return false;
+  if (channels) *out = static_cast<int>(*channels);
+  return true;
+}
+
+bool ReadHeaderExtension(JsonReader& r, const json& value, const JsonPath& at, RtpHeaderExtensionParameters* out) {
+  if (!r.CheckObject(value, at)) return false;
+  std::int64_t id = 0;
+  std::optional<bool> encrypt;
+  if (!r.ReadString(value, at, "uri", {kMaxHeaderExtensionUriLength}, &out->uri)) return false;
+  if (!r.ReadInt(value, at, "id", 1, kMaxHeaderExtensionId, &id)) return false;
+  if (!r.ReadOptionalBool(value, at, "encrypt", &encrypt)) return false;
+  out->id = static_cast<int>(id);
+  out->encrypt = encrypt.value_or(false);
+  return true;
+}
+
+bool ReadEncoding(JsonReader& r, const json& value, const JsonPath& at, RtpEncodingParameters* out) {
+  if (!r.CheckObject(value, at)) return false;
+  std::optional<std::int64_t> ssrc;
+  if (!r.ReadOptionalInt(value, at, "ssrc", 0, kMaxSsrc, &ssrc)) return false;
+  if (ssrc) out->ssrc = static_cast<std::uint32_t>(*ssrc);
+  if (const json* rtx = r.ReadObject(value, at, "rtx", false)) {
+    const JsonPath rtx_at = at.Field("rtx");
+    std::int64_t rtx_ssrc = 0;
+    if (!r.ReadInt(*rtx, rtx_at, "ssrc", 0, kMaxSsrc, &rtx_ssrc)) return false;
+    out->rtx_ssrc = static_cast<std::uint32_t>(rtx_ssrc);
+  } else if (!r.ok()) {
+    return false;
+  }
+  if (!r.ReadOptionalString(value, at, "rid", {kMaxRidLength}, &out->rid)) return false;
+  if (!r.ReadOptionalBool(value, at, "dtx", &out->dtx)) return false;
+  if (!r.ReadOptionalInt(value, at, "maxBitrate", 0, kMaxEncodingBitrateBps, &out->max_bitrate)) return false;
+  return r.ReadOptionalString(value, at, "scalabilityMode", {kMaxScalabilityModeLength}, &out->scalability_mode);
+}
+
+json CodecCommonJson(std::string_view mime_type, std::uint32_t clock_rate, const std::optional<int>& channels,
+                     const CodecParameters& parameters, const std::vector<RtcpFeedback>& feedback) {
+  json j = json::object();
+  j["mimeType"] = mime_type;
+  j["clockRate"] = clock_rate;
+  if (channels) j["channels"] = *channels;
+  j["parameters"] = ToJson(parameters);
+  json list = json::array();
+  for (const auto& fb : feedback) list.push_back(ToJson(fb));
+  j["rtcpFeedback"] = std::move(list);
+  return j;
+}
+
+template <typename T>
+Result<T> Standalone(const json& value, bool (*read)(JsonReader&, const json&, const JsonPath&, T*)) {
+  JsonReader reader;
+  T out;
+  const JsonPath root;
+  if (!read(reader, value, root, &out)) return reader.violation()->ToError();
+  return out;
+}
+
+}  // namespace
+
+json ToJson(const CodecParameters& parameters) {
+  json j = json::object();
+  for (const auto& [key, value] : parameters) {
+    if (const auto* number = std::get_if<std::int64_t>(&value)) {
+      j[key] = *number;
+    } else {
+      j[key] = std::get<std::string>(value);
+    }
+  }
+  return j;
+}
+
+json ToJson(const RtcpFeedback& feedback) {
+  json j = json::object();
+  j["type"] = feedback.type;
+  if (!feedback.parameter.empty()) j["parameter"] = feedback.parameter;
+  return j;
+}
+
+json ToJson(const RtpCodecParameters& codec) {
+  json j = CodecCommonJson(codec.mime_type, codec.clock_rate, codec.channels, codec.parameters, codec.rtcp_feedback);
+  j["payloadType"] = codec.payload_type;
+  return j;
+}
+
+json ToJson(const RtpHeaderExtensionParameters& extension) {
+  return json{{"uri", extension.uri}, {"id", extension.id}, {"encrypt", extension.encrypt}};
+}
+
+json ToJson(const RtpEncodingParameters& encoding) {
+  json j = json::object();
+  if (encoding.ssrc) j["ssrc"] = *encoding.ssrc;
+  if (encoding.rtx_ssrc) j["rtx"] = json{{"ssrc", *encoding.rtx_ssrc}};
+  if (encoding.rid) j["rid"] = *encoding.rid;
+  if (encoding.dtx) j["dtx"] = *encoding.dtx;
+  if (encoding.max_bitrate) j["maxBitrate"] = *encoding.max_bitrate;
+  if (encoding.scalability_mode) j["scalabilityMode"] = *encoding.scalability_mode;
+  return j;
+}
+
+json ToJson(const RtcpParameters& rtcp) {
+  json j = json::object();
+  if (rtcp.cname) j["cname"] = *rtcp.cname;
+  if (rtcp.reduced_size) j["reducedSize"] = *rtcp.reduced_size;
+  return j;
+}
+
+json ToJson(const RtpParameters& parameters) {
+  json j = json::object();
+  if (parameters.mid) j["mid"] = *parameters.mid;
+  json codecs = json::array();
+  for (const auto& codec : parameters.codecs) codecs.push_back(ToJson(codec));
+  j["codecs"] = std::move(codecs);
+  json extensions = json::array();
+  for (const auto& ext : parameters.header_extensions) extensions.push_back(ToJson(ext));
+  j["headerExtensions"] = std::move(extensions);
+  json encodings = json::array();
+  for (const auto& encoding : parameters.encodings) encodings.push_back(ToJson(encoding));
+  j["encodings"] = std::move(encodings);
+  j["rtcp"] = ToJson(parameters.rtcp);
+  return j;
+}
+
+json ToJson(const RtpCodecCapability& codec) {
+  json j = CodecCommonJson(codec.mime_type, codec.clock_rate, codec.channels, codec.parameters, codec.rtcp_feedback);
+  j["kind"] = ToString(codec.kind);
+  if (codec.preferred_payload_type) j["preferredPayloadType"] = *codec.preferred_payload_type;
+  return j;
+}
+
+json ToJson(const RtpHeaderExtensionCapability& extension) {
+  return json{{"kind", ToString(extension.kind)},
+              {"uri", extension.uri},
+              {"preferredId", extension.preferred_id},
+              {"preferredEncrypt", extension.preferred_encrypt}};
+}
+
+json ToJson(const RtpCapabilities& capabilities) {
+  json codecs = json::array();
+  for (const auto& codec : capabilities.codecs) codecs.push_back(ToJson(codec));
+  json extensions = json::array();
+  for (const auto& ext : capabilities.header_extensions) extensions.push_back(ToJson(ext));
+  return json{{"codecs", std::move(codecs)}, {"headerExtensions", std::move(extensions)}};
+}
+
+bool ReadRtpCodecParameters(JsonReader& r, const json& value, const JsonPath& at, RtpCodecParameters* out) {
+  if (!r.CheckObject(value, at)) return false;
+  MediaKind kind = MediaKind::kAudio;
+  std::int64_t payload_type = 0;
+  std::int64_t clock_rate = 0;
+  if (!ReadMimeType(r, value, at, &out->mime_type, &kind)) return false;
+  if (!r.ReadInt(value, at, "payloadType", 0, kMaxRtpPayloadType, &payload_type)) return false;
+  if (!r.ReadInt(value, at, "clockRate", 1, kMaxClockRateHz, &clock_rate)) return false;
+  if (!ReadChannels(r, value, at, &out->channels)) return false;
+  if (!ReadCodecParameters(r, value, at, &out->parameters)) return false;
+  if (!ReadRtcpFeedbackList(r, value, at, &out->rtcp_feedback)) return false;
+  out->payload_type = static_cast<std::uint8_t>(payload_type);
+  out->clock_rate = static_cast<std::uint32_t>(clock_rate);
+  return true;
+}
+
+bool ReadRtpParameters(JsonReader& r, const json& value, const JsonPath& at, RtpParameters* out) {
+  if (!r.CheckObject(value, at)) return false;
+  if (!r.ReadOptionalString(value, at, "mid", {kMaxMidLength}, &out->mid)) return false;
+
+  const json* codecs = r.ReadArray(value, at, "codecs", kMaxRtpCodecs, true);
+  if (codecs == nullptr) return false;
+  const JsonPath codecs_at = at.Field("codecs");
+  if (codecs->empty()) return r.Fail(err::kInvalidValue, codecs_at, "must hold at least one codec");
+  out->codecs.resize(codecs->size());
+  std::uint64_t payload_types_seen[2] = {0, 0};  // a bit per payload type 0..127
+  for (std::size_t i = 0; i < codecs->size(); ++i) {
+    const JsonPath item = codecs_at.Index(i);
+    if (!ReadRtpCodecParameters(r, (*codecs)[i], item, &out->codecs[i])) return false;
+    const unsigned pt = out->codecs[i].payload_type;
+    const std::uint64_t bit = std::uint64_t{1} << (pt % 64);
+    if (payload_types_seen[pt / 64] & bit) {
+      return r.Fail(err::kDuplicateValue, item.Field("payloadType"), "payload type used by an earlier codec");
+    }
+    payload_types_seen[pt / 64] |= bit;
+  }
+
+  if (const json* extensions = r.ReadArray(value, at, "headerExtensions", kMaxRtpHeaderExtensions, false)) {
+    const JsonPath ext_at = at.Field("headerExtensions");
+    out->header_extensions.resize(extensions->size());
+    std::set<int> ids;
+    for (std::size_t i = 0; i < extensions->size(); ++i) {
+      const JsonPath item = ext_at.Index(i);
+      if (!ReadHeaderExtension(r, (*extensions)[i], item, &out->header_extensions[i])) return false;
+      if (!ids.insert(out->header_extensions[i].id).second) {
+        return r.Fail(err::kDuplicateValue, item.Field("id"), "id used by an earlier header extension");
+      }
+    }
+  } else if (!r.ok()) {
+    return false;
+  }
+
+  if (const json* encodings = r.ReadArray(value, at, "encodings", kMaxRtpEncodings, false)) {
+    const JsonPath enc_at = at.Field("encodings");
+    out->encodings.resize(encodings->size());
+    for (std::size_t i = 0; i < encodings->size(); ++i) {
+      const JsonPath item = enc_at.Index(i);
+      if (!ReadEncoding(r, (*encodings)[i], item, &out->encodings[i])) return false;
+    }
+  } else if (!r.ok()) {
+    return false;
+  }
+
+  if (const json* rtcp = r.ReadObject(value, at, "rtcp", false)) {
+    const JsonPath rtcp_at = at.Field("rtcp");
+    if (!r.ReadOptionalString(*rtcp, rtcp_at, "cname", {kMaxCnameLength}, &out->rtcp.cname)) return false;
+    if (!r.ReadOptionalBool(*rtcp, rtcp_at, "reducedSize", &out->rtcp.reduced_size)) return false;
+  }
+  return r.ok();
+}
+
+bool ReadRtpCapabilities(JsonReader& r, const json& value, const JsonPath& at, RtpCapabilities* out) {
+  if (!r.CheckObject(value, at)) return false;
+  const json* codecs = r.ReadArray(value, at, "codecs", kMaxRtpCodecs, true);
+  if (codecs == nullptr) return false;
+  const JsonPath codecs_at = at.Field("codecs");
+  out->codecs.resize(codecs->size());
+  for (std::size_t i = 0; i < codecs->size(); ++i) {
+    const JsonPath item = codecs_at.Index(i);
+    const json& c = (*codecs)[i];
+    RtpCodecCapability& codec = out->codecs[i];
+    if (!r.CheckObject(c, item)) return false;
+    if (!r.ReadEnum(c, item, "kind", kMaxKindLength, kMediaKindTable, &codec.kind)) return false;
+    MediaKind mime_kind = MediaKind::kAudio;
+    if (!ReadMimeType(r, c, item, &codec.mime_type, &mime_kind)) return false;
+    if (mime_kind != codec.kind) {
+      return r.Fail(err::kCodecKindMismatch, item.Field("mimeType"), "does not match the codec's kind");
+    }
+    std::optional<std::int64_t> preferred;
+    std::int64_t clock_rate = 0;
+    if (!r.ReadOptionalInt(c, item, "preferredPayloadType", 0, kMaxRtpPayloadType, &preferred)) return false;
+    if (!r.ReadInt(c, item, "clockRate", 1, kMaxClockRateHz, &clock_rate)) return false;
+    if (!ReadChannels(r, c, item, &codec.channels)) return false;
+    if (!ReadCodecParameters(r, c, item, &codec.parameters)) return false;
+    if (!ReadRtcpFeedbackList(r, c, item, &codec.rtcp_feedback)) return false;
+    if (preferred) codec.preferred_payload_type = static_cast<std::uint8_t>(*preferred);
+    codec.clock_rate = static_cast<std::uint32_t>(clock_rate);
+  }
+
+  if (const json* extensions = r.ReadArray(value, at, "headerExtensions", kMaxRtpHeaderExtensions, false)) {
+    const JsonPath ext_at = at.Field("headerExtensions");
+    out->header_extensions.resize(extensions->size());
+    for (std::size_t i = 0; i < extensions->size(); ++i) {
+      const JsonPath item = ext_at.Index(i);
+      const json& e = (*extensions)[i];
+      RtpHeaderExtensionCapability& ext = out->header_extensions[i];
+      std::int64_t id = 0;
+      std::optional<bool> encrypt;
+      if (!r.CheckObject(e, item)) return false;
+      if (!r.ReadEnum(e, item, "kind", kMaxKindLength, kMediaKindTable, &ext.kind)) return false;
+      if (!r.ReadString(e, item, "uri", {kMaxHeaderExtensionUriLength}, &ext.uri)) return false;
+      if (!r.ReadInt(e, item, "preferredId", 1, kMaxHeaderExtensionId, &id)) return false;
+      if (!r.ReadOptionalBool(e, item, "preferredEncrypt", &encrypt)) return false;
+      ext.preferred_id = static_cast<int>(id);
+      ext.preferred_encrypt = encrypt.value_or(false);
+    }
+  }
+  return r.ok();
+}
+
+Result<RtpParameters> RtpParametersFromJson(const json& value) { return Standalone<RtpParameters>(value, &ReadRtpParameters); }
+
+Result<RtpCapabilities> RtpCapabilitiesFromJson(const json& value) {
+  return Standalone<RtpCapabilities>(value, &ReadRtpCapabilities);
+}
+
+}  // namespace sfusim::protocol
