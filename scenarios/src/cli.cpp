@@ -1,0 +1,468 @@
+#include "sfusim/scenario/cli.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "sfusim/scenario/scenario_loader.h"
+#include "text_util.h"
+
+namespace sfusim::scenario {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitBadInput = 2;
+constexpr int kMaxJobs = 256;
+constexpr std::size_t kMaxShownArgChars = 80;  // an argument echoed in a message is cut here
+
+constexpr std::string_view kRunnerMissing = "not supported yet (the scenario runner arrives with the SFU issue)";
+
+// ---------------------------------------------------------------------------------------------
+// Commands and their flags
+// ---------------------------------------------------------------------------------------------
+struct FlagSpec {
+  std::string_view name;  // "--seed"
+  bool takes_value;
+};
+
+struct CommandSpec {
+  std::string_view name;
+  std::string_view usage;  // after "sfusim "
+  std::string_view summary;
+  std::span<const FlagSpec> flags;
+  std::size_t min_positional;
+  std::size_t max_positional;
+};
+
+constexpr FlagSpec kRunFlags[] = {{"--seed", true}, {"--out", true}, {"--mutant", true}, {"--pcap", false}, {"--trace", false}};
+constexpr FlagSpec kSweepFlags[] = {{"--seeds", true}, {"--shard", true}, {"--jobs", true}, {"--out", true}, {"--junit", true}};
+constexpr FlagSpec kReportFlags[] = {{"--baseline", true}};
+constexpr FlagSpec kSeedFlag[] = {{"--seed", true}};
+constexpr FlagSpec kDemoFlags[] = {{"--seed", true}, {"--pcap", true}, {"--trace", true}};
+constexpr std::span<const FlagSpec> kNoFlags;
+constexpr std::size_t kMany = 100'000;
+
+constexpr CommandSpec kCommands[] = {
+    {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace]",
+     "one run (not supported yet)", kRunFlags, 1, 1},
+    {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE]",
+     "many runs; --shard I/N (0 <= I < N) splits the list (not supported yet)", kSweepFlags, 1, 1},
+    {"validate", "validate FILE_OR_DIR...", "check scenario files against the schema and semantics", kNoFlags, 1, kMany},
+    {"list", "list", "the built-in scenario library, one line each", kNoFlags, 0, 0},
+    {"report", "report DIR [--baseline DIR]", "Markdown and HTML from results (not supported yet)", kReportFlags, 1, 1},
+    {"mutants", "mutants [FILE_OR_DIR]", "run the scenarios against every mutant (not supported yet)", kNoFlags, 0, 1},
+    {"check-determinism", "check-determinism FILE [--seed N]", "run twice, compare trace hashes (not supported yet)",
+     kSeedFlag, 1, 1},
+    {"demo", "demo [--seed N] [--pcap DIR] [--trace FILE]", "the built-in simulation demo (also: no arguments)",
+     kDemoFlags, 0, 0},
+    {"help", "help [COMMAND]", "this text, or one command's", kNoFlags, 0, 1},
+};
+
+const CommandSpec* FindCommand(std::string_view name) {
+  for (const CommandSpec& c : kCommands) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+// An argument as shown in a message: quoted with '', cut when long, control characters escaped.
+std::string Shown(std::string_view arg) {
+  std::string out = "'";
+  std::size_t n = 0;
+  for (char c : arg) {
+    if (n++ == kMaxShownArgChars) {
+      out += "...";
+      break;
+    }
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+void PrintUsage(std::ostream& out) {
+  out << "sfusim: deterministic simulation and conformance tests for an SFU protocol\n\n"
+         "usage: sfusim [COMMAND [ARGS...]]\n\n";
+  for (const CommandSpec& c : kCommands) out << "  sfusim " << c.usage << "\n      " << c.summary << "\n";
+  out << "  sfusim\n      the demo with seed 1 (until the scenario runner exists)\n\n"
+         "Exit codes: 0 success, 1 an expectation failed, 2 bad input.\n"
+         "The contract: ../shared/SCENARIO.md; the scenario format: scenarios/schema/scenario.schema.json.\n";
+}
+
+void PrintCommandUsage(const CommandSpec& c, std::ostream& out) {
+  out << "usage: sfusim " << c.usage << "\n  " << c.summary << "\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument parsing
+// ---------------------------------------------------------------------------------------------
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string, std::less<>> flags;  // a flag without value maps to ""
+  bool help = false;
+
+  const std::string* Flag(std::string_view name) const {
+    auto it = flags.find(name);
+    return it == flags.end() ? nullptr : &it->second;
+  }
+};
+
+class Errors {
+ public:
+  Errors(std::ostream& err, std::string_view command) : err_(err), prefix_("sfusim " + std::string(command) + ": ") {}
+  void operator()(const std::string& message) {
+    err_ << prefix_ << message << "\n";
+    any_ = true;
+  }
+  bool any() const { return any_; }
+
+ private:
+  std::ostream& err_;
+  std::string prefix_;
+  bool any_ = false;
+};
+
+std::optional<ParsedArgs> ParseArgs(const CommandSpec& spec, std::span<const std::string> args, Errors& error) {
+  ParsedArgs parsed;
+  bool flags_done = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (flags_done || arg.size() < 2 || arg[0] != '-') {
+      parsed.positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      flags_done = true;
+      continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      parsed.help = true;
+      continue;
+    }
+    std::string name = arg;
+    std::optional<std::string> value;
+    if (std::size_t eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    const FlagSpec* flag = nullptr;
+    for (const FlagSpec& f : spec.flags) {
+      if (f.name == name) flag = &f;
+    }
+    if (!flag) {
+      std::vector<std::string_view> names;
+      for (const FlagSpec& f : spec.flags) names.push_back(f.name);
+      std::string_view close = ClosestMatch(name, names);
+      std::string hint = !close.empty() ? " (did you mean " + std::string(close) + "?)"
+                         : names.empty() ? " (it takes no flags)"
+                                         : " (flags: " + JoinNames(names) + ")";
+      error("unknown flag " + Shown(name) + hint);
+      continue;
+    }
+    if (parsed.flags.count(name)) {
+      error(name + ": given twice");
+      continue;
+    }
+    if (flag->takes_value) {
+      if (!value) {
+        if (i + 1 >= args.size()) {
+          error(name + ": missing value");
+          continue;
+        }
+        value = args[++i];
+      }
+      parsed.flags[name] = *value;
+    } else {
+      if (value) {
+        error(name + ": takes no value, got " + Shown(*value));
+        continue;
+      }
+      parsed.flags[name] = "";
+    }
+  }
+  if (parsed.help) return parsed;
+  if (parsed.positional.size() < spec.min_positional) {
+    error(std::string("missing argument (usage: sfusim ") + std::string(spec.usage) + ")");
+  } else if (parsed.positional.size() > spec.max_positional) {
+    error("unexpected argument " + Shown(parsed.positional[spec.max_positional]) + " (usage: sfusim " +
+          std::string(spec.usage) + ")");
+  }
+  if (error.any()) return std::nullopt;
+  return parsed;
+}
+
+std::optional<uint64_t> ParseU64(std::string_view s) {
+  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<uint64_t> ReadSeed(const ParsedArgs& args, Errors& error) {
+  const std::string* s = args.Flag("--seed");
+  if (!s) return std::nullopt;
+  auto v = ParseU64(*s);
+  if (!v) error("--seed: expected a non-negative integer, got " + Shown(*s));
+  return v;
+}
+
+void ReadNonEmpty(const ParsedArgs& args, std::string_view flag, std::string_view what, Errors& error) {
+  const std::string* s = args.Flag(flag);
+  if (s && s->empty()) error(std::string(flag) + ": expected " + std::string(what) + ", got ''");
+}
+
+// A mutant name: lowercase words joined by '-' ("consumer-leak"); the list arrives with the mutants.
+void ReadMutant(const ParsedArgs& args, Errors& error) {
+  const std::string* s = args.Flag("--mutant");
+  if (!s) return;
+  bool ok = !s->empty() && s->size() <= 64 && std::all_of(s->begin(), s->end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (!ok) error("--mutant: expected a mutant name such as consumer-leak (a-z, 0-9, -), got " + Shown(*s));
+}
+
+void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
+  const std::string* seeds = args.Flag("--seeds");
+  if (!seeds) {
+    error("--seeds: required (e.g. --seeds 1..100)");
+  } else {
+    std::size_t dots = seeds->find("..");
+    std::optional<uint64_t> a;
+    std::optional<uint64_t> b;
+    if (dots != std::string::npos) {
+      a = ParseU64(std::string_view(*seeds).substr(0, dots));
+      b = ParseU64(std::string_view(*seeds).substr(dots + 2));
+    }
+    if (!a || !b) {
+      error("--seeds: expected A..B (two non-negative integers), got " + Shown(*seeds));
+    } else if (*a > *b) {
+      error("--seeds: expected A..B with A <= B, got " + Shown(*seeds));
+    }
+  }
+  if (const std::string* shard = args.Flag("--shard")) {
+    std::size_t slash = shard->find('/');
+    std::optional<uint64_t> i;
+    std::optional<uint64_t> n;
+    if (slash != std::string::npos) {
+      i = ParseU64(std::string_view(*shard).substr(0, slash));
+      n = ParseU64(std::string_view(*shard).substr(slash + 1));
+    }
+    if (!i || !n || *n == 0 || *i >= *n) {
+      error("--shard: expected I/N, shard I of N with 0 <= I < N (e.g. 0/4), got " + Shown(*shard));
+    }
+  }
+  if (const std::string* jobs = args.Flag("--jobs")) {
+    auto j = ParseU64(*jobs);
+    if (!j || *j < 1 || *j > static_cast<uint64_t>(kMaxJobs)) {
+      error("--jobs: expected an integer in [1, " + std::to_string(kMaxJobs) + "], got " + Shown(*jobs));
+    }
+  }
+  ReadNonEmpty(args, "--out", "a directory", error);
+  ReadNonEmpty(args, "--junit", "a file name", error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario files
+// ---------------------------------------------------------------------------------------------
+// FILE_OR_DIR -> the files it stands for (a directory: its *.json, sorted). Reports a directory
+// without scenarios.
+std::vector<std::string> ExpandScenarioPaths(const std::string& arg, std::ostream& err, bool& ok) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(arg, ec)) return {arg};
+  std::vector<std::string> files;
+  for (fs::directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code file_ec;
+    if (it->path().extension() == ".json" && it->is_regular_file(file_ec)) files.push_back(it->path().string());
+  }
+  if (ec) {
+    err << arg << ": cannot read the directory: " << ec.message() << "\n";
+    ok = false;
+    return {};
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    err << arg << ": no .json scenario files in this directory\n";
+    ok = false;
+  }
+  return files;
+}
+
+// Loads every file; prints each problem as "FILE: /pointer: message". True when all are valid.
+bool CheckScenarios(const std::vector<std::string>& files, std::ostream* out, std::ostream& err) {
+  bool all_valid = true;
+  for (const std::string& file : files) {
+    LoadResult result = LoadScenarioFile(file);
+    for (const Problem& p : result.problems) err << file << ": " << p.ToString() << "\n";
+    if (!result.ok()) {
+      all_valid = false;
+    } else if (out) {
+      *out << file << ": valid\n";
+    }
+  }
+  return all_valid;
+}
+
+bool CheckScenarioArgs(const std::vector<std::string>& args, std::ostream* out, std::ostream& err) {
+  bool ok = true;
+  std::vector<std::string> files;
+  for (const std::string& arg : args) {
+    std::vector<std::string> expanded = ExpandScenarioPaths(arg, err, ok);
+    files.insert(files.end(), expanded.begin(), expanded.end());
+  }
+  return CheckScenarios(files, out, err) && ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+int List(const CliEnvironment& env, std::ostream& out, std::ostream& err) {
+  if (env.library_dir.empty()) {
+    err << "sfusim list: no scenario library configured\n";
+    return kExitBadInput;
+  }
+  bool ok = true;
+  std::vector<std::string> files = ExpandScenarioPaths(env.library_dir, err, ok);
+  if (!ok) return kExitBadInput;
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const std::string& file : files) {
+    LoadResult result = LoadScenarioFile(file);
+    if (!result.ok()) {
+      err << file << ": invalid scenario in the library (" << result.problems.size()
+          << " problems; see sfusim validate " << file << ")\n";
+      ok = false;
+      continue;
+    }
+    rows.emplace_back(result.scenario->name, result.scenario->description);
+  }
+  std::size_t width = 0;
+  for (const auto& row : rows) width = std::max(width, row.first.size());
+  for (const auto& [name, description] : rows) {
+    out << name;
+    if (!description.empty()) out << std::string(width - name.size() + 2, ' ') << description;
+    out << "\n";
+  }
+  return ok ? kExitOk : kExitBadInput;
+}
+
+int Demo(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
+  DemoOptions options;
+  if (auto seed = ReadSeed(args, error)) options.seed = *seed;
+  ReadNonEmpty(args, "--pcap", "a directory", error);
+  ReadNonEmpty(args, "--trace", "a file name", error);
+  if (error.any()) return kExitBadInput;
+  if (const std::string* pcap = args.Flag("--pcap")) options.pcap_dir = *pcap;
+  if (const std::string* trace = args.Flag("--trace")) options.trace_file = *trace;
+  if (!env.run_demo) {
+    error("the demo is not available in this build");
+    return kExitBadInput;
+  }
+  return env.run_demo(options, out, err);
+}
+
+int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const CliEnvironment& env,
+               std::ostream& out, std::ostream& err) {
+  Errors error(err, spec.name);
+  std::optional<ParsedArgs> args = ParseArgs(spec, rest, error);
+  if (!args) return kExitBadInput;
+  if (args->help) {
+    PrintCommandUsage(spec, out);
+    return kExitOk;
+  }
+  const std::string_view name = spec.name;
+  if (name == "help") {
+    if (args->positional.empty()) {
+      PrintUsage(out);
+      return kExitOk;
+    }
+    const CommandSpec* topic = FindCommand(args->positional[0]);
+    if (!topic) {
+      error("unknown command " + Shown(args->positional[0]));
+      return kExitBadInput;
+    }
+    PrintCommandUsage(*topic, out);
+    return kExitOk;
+  }
+  if (name == "validate") return CheckScenarioArgs(args->positional, &out, err) ? kExitOk : kExitBadInput;
+  if (name == "list") return List(env, out, err);
+  if (name == "demo") return Demo(*args, env, out, err, error);
+
+  if (name == "run") {
+    ReadSeed(*args, error);
+    ReadNonEmpty(*args, "--out", "a directory", error);
+    ReadMutant(*args, error);
+  } else if (name == "sweep") {
+    ReadSweepFlags(*args, error);
+  } else if (name == "check-determinism") {
+    ReadSeed(*args, error);
+  } else if (name == "report") {
+    ReadNonEmpty(*args, "--baseline", "a directory", error);
+  }
+  if (error.any()) return kExitBadInput;
+  if (name == "report") {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(args->positional[0], ec)) {
+      error(Shown(args->positional[0]) + " is not a directory of results");
+      return kExitBadInput;
+    }
+    error("not supported yet (reports arrive with the sweeps and reports issue)");
+    return kExitBadInput;
+  }
+  if (name == "run" || name == "check-determinism") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(args->positional[0], ec)) {
+      error(Shown(args->positional[0]) + " is a directory: expected one scenario file (sweep takes directories)");
+      return kExitBadInput;
+    }
+  }
+  // The scenarios named must be valid even before they can run: bad input is reported as such.
+  if (!args->positional.empty() && !CheckScenarioArgs(args->positional, nullptr, err)) return kExitBadInput;
+  if (name == "mutants") {
+    error("not supported yet (mutants arrive with the fuzzing and mutants issue)");
+  } else {
+    error(std::string(kRunnerMissing));
+  }
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int RunCli(std::vector<std::string> args, std::ostream& out, std::ostream& err, const CliEnvironment& env) {
+  if (args.empty()) {
+    if (!env.run_demo) {
+      err << "sfusim: the demo is not available in this build (see sfusim --help)\n";
+      return kExitBadInput;
+    }
+    return env.run_demo(DemoOptions{}, out, err);
+  }
+  const std::string& first = args[0];
+  if (first == "--help" || first == "-h") {
+    PrintUsage(out);
+    return kExitOk;
+  }
+  const CommandSpec* spec = FindCommand(first);
+  if (!spec) {
+    std::vector<std::string_view> names;
+    for (const CommandSpec& c : kCommands) names.push_back(c.name);
+    std::string_view close = ClosestMatch(first, names);
+    err << "sfusim: unknown " << (first.rfind('-', 0) == 0 ? "flag " : "command ") << Shown(first)
+        << (close.empty() ? "" : " (did you mean " + std::string(close) + "?)") << "; see sfusim --help\n";
+    return kExitBadInput;
+  }
+  return RunCommand(*spec, std::span<const std::string>(args).subspan(1), env, out, err);
+}
+
+}  // namespace sfusim::scenario
