@@ -31,47 +31,52 @@ Scheduler::~Scheduler() = default;
 uint32_t Scheduler::AllocateSlot() {
   if (free_head_ != kNone) {
     uint32_t i = free_head_;
-    free_head_ = SlotAt(i).next;
+    free_head_ = slot_links_[i].next;
     return i;
   }
   if (slot_count_ % kSlotChunk == 0) chunks_.push_back(std::make_unique<Slot[]>(kSlotChunk));
-  slot_seq_.push_back(kFreeSlot);
+  slot_meta_.emplace_back();
+  slot_links_.emplace_back();
+  slot_in_wheel_.push_back(0);
   return slot_count_++;
 }
 
 void Scheduler::Release(uint32_t i) {
-  SlotAt(i).next = free_head_;
+  slot_links_[i].next = free_head_;
   free_head_ = i;
 }
 
 void Scheduler::WheelAppend(uint32_t i) {
-  Slot& s = SlotAt(i);
-  std::size_t b = static_cast<std::size_t>(s.time_us & (kWheelSize - 1));
-  s.in_wheel = true;
-  s.next = kNone;
-  s.prev = bucket_tail_[b];
-  if (bucket_tail_[b] == kNone) {
+  std::size_t b = static_cast<std::size_t>(slot_meta_[i].time_us & (kWheelSize - 1));
+  slot_in_wheel_[i] = 1;
+  slot_links_[i].next = kNone;
+  uint32_t tail = bucket_tail_[b];
+  slot_links_[i].prev = tail;
+  if (tail == kNone) {
     bucket_head_[b] = i;
     bucket_bits_[b / 64] |= uint64_t{1} << (b % 64);
     summary_bits_[b / 4096] |= uint64_t{1} << ((b / 64) % 64);
   } else {
-    SlotAt(bucket_tail_[b]).next = i;
+    slot_links_[tail].next = i;
   }
   bucket_tail_[b] = i;
   ++wheel_count_;
 }
 
 void Scheduler::WheelUnlink(uint32_t i) {
-  Slot& s = SlotAt(i);
-  std::size_t b = static_cast<std::size_t>(s.time_us & (kWheelSize - 1));
-  if (s.prev == kNone) bucket_head_[b] = s.next; else SlotAt(s.prev).next = s.next;
-  if (s.next == kNone) bucket_tail_[b] = s.prev; else SlotAt(s.next).prev = s.prev;
-  s.in_wheel = false;
+  std::size_t b = static_cast<std::size_t>(slot_meta_[i].time_us & (kWheelSize - 1));
+  uint32_t next = slot_links_[i].next, prev = slot_links_[i].prev;
+  if (prev == kNone) bucket_head_[b] = next; else slot_links_[prev].next = next;
+  if (next == kNone) bucket_tail_[b] = prev; else slot_links_[next].prev = prev;
+  slot_in_wheel_[i] = 0;
   --wheel_count_;
   if (bucket_head_[b] == kNone) {
     uint64_t& word = bucket_bits_[b / 64];
     word &= ~(uint64_t{1} << (b % 64));
     if (word == 0) summary_bits_[b / 4096] &= ~(uint64_t{1} << ((b / 64) % 64));
+  } else {
+    // The next event to fire is most likely this bucket's new head: start loading its callback.
+    __builtin_prefetch(&SlotAt(bucket_head_[b]));
   }
 }
 
@@ -169,16 +174,15 @@ EventId Scheduler::PostAt(Timestamp at, EventCallback cb) {
                             std::to_string(clock_.Now().seconds()) + " s (a runaway timer or feedback loop?)");
   }
   uint32_t i = AllocateSlot();
-  Slot& s = SlotAt(i);
-  s.cb = std::move(cb);
-  s.time_us = at.us();
+  SlotAt(i).cb = std::move(cb);
+  slot_meta_[i].time_us = at.us();
   uint64_t seq = next_seq_++;
-  slot_seq_[i] = seq;
+  slot_meta_[i].seq = seq;
   ++live_;
   if (at.us() < window_start_us_ + kWheelSize) {
     WheelAppend(i);
   } else {
-    s.in_wheel = false;
+    slot_in_wheel_[i] = 0;
     if (heap_.size() >= 2 * live_ + 1024) PurgeStale();  // cancelled entries must not pile up
     HeapPush(Entry{at.us(), (seq << kSlotBits) | i});
   }
@@ -186,15 +190,14 @@ EventId Scheduler::PostAt(Timestamp at, EventCallback cb) {
 }
 
 bool Scheduler::IsPending(EventId id) const {
-  return id.valid() && id.slot < slot_count_ && slot_seq_[id.slot] == id.seq_plus_one - 1;
+  return id.valid() && id.slot < slot_count_ && slot_meta_[id.slot].seq == id.seq_plus_one - 1;
 }
 
 bool Scheduler::Cancel(EventId id) {
   if (!IsPending(id)) return false;
-  Slot& s = SlotAt(id.slot);
-  if (s.in_wheel) WheelUnlink(id.slot);  // a heap entry just goes stale and is dropped when it surfaces
-  slot_seq_[id.slot] = kFreeSlot;
-  s.cb.Reset();
+  if (slot_in_wheel_[id.slot]) WheelUnlink(id.slot);  // a heap entry just goes stale, dropped when it surfaces
+  slot_meta_[id.slot].seq = kFreeSlot;
+  SlotAt(id.slot).cb.Reset();
   Release(id.slot);
   --live_;
   return true;
@@ -204,7 +207,7 @@ bool Scheduler::Front(uint32_t* slot, int64_t* time_us) {
   int64_t b = WheelFirstBucket();
   if (b >= 0) {
     *slot = bucket_head_[static_cast<std::size_t>(b)];
-    *time_us = SlotAt(*slot).time_us;
+    *time_us = slot_meta_[*slot].time_us;
     return true;
   }
   while (!heap_.empty()) {
@@ -222,20 +225,20 @@ bool Scheduler::Front(uint32_t* slot, int64_t* time_us) {
 void Scheduler::Fire(uint32_t slot, int64_t time_us) {
   if (time_us < clock_.Now().us()) Fatal("time went backwards (event_us, now_us)", time_us, clock_.Now().us());
   Slot& s = SlotAt(slot);
-  if (s.in_wheel) {
+  if (slot_in_wheel_[slot]) {
     WheelUnlink(slot);
   } else {
     HeapPopFront();  // Front() returned the heap's top only when the wheel was empty
   }
   clock_.AdvanceTo(Timestamp::Micros(time_us));
   AdvanceWindow(time_us);
-  events_hash_ = Mix(Mix(events_hash_, static_cast<uint64_t>(time_us)), slot_seq_[slot]);
+  events_hash_ = Mix(Mix(events_hash_, static_cast<uint64_t>(time_us)), slot_meta_[slot].seq);
   ++fired_;
   --live_;
   // Retire before running (the callback may Cancel its own id: a no-op now); release after, so the
   // slot, which holds the running callback, is not reused by what the callback posts. Slots live
   // in fixed chunks, so posting cannot move this one.
-  slot_seq_[slot] = kFreeSlot;
+  slot_meta_[slot].seq = kFreeSlot;
   s.cb();
   s.cb.Reset();
   Release(slot);

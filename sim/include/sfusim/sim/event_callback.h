@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -46,12 +47,14 @@ class EventCallback {
 
   void Reset() {
     if (ops_) {
-      ops_->destroy(storage_);
+      if (ops_->destroy) ops_->destroy(storage_);
       ops_ = nullptr;
     }
   }
 
  private:
+  // move and destroy are null for trivially copyable / destructible callables (most lambdas:
+  // they capture pointers), which are then relocated with a plain copy of the storage.
   struct Ops {
     void (*invoke)(void*);
     void (*move)(void* dst, void* src);  // move-constructs into dst and destroys src
@@ -65,13 +68,18 @@ class EventCallback {
       static_cast<Fn*>(src)->~Fn();
     }
     static void Destroy(void* p) { static_cast<Fn*>(p)->~Fn(); }
-    static constexpr Ops kOps{&Invoke, &Move, &Destroy};
+    static constexpr Ops kOps{&Invoke, std::is_trivially_copyable_v<Fn> ? nullptr : &Move,
+                              std::is_trivially_destructible_v<Fn> ? nullptr : &Destroy};
   };
 
   void MoveFrom(EventCallback& o) {
     ops_ = o.ops_;
     if (ops_) {
-      ops_->move(storage_, o.storage_);
+      if (ops_->move) {
+        ops_->move(storage_, o.storage_);
+      } else {
+        std::memcpy(storage_, o.storage_, kCapacity);
+      }
       o.ops_ = nullptr;
     }
   }
