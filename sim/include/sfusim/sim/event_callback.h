@@ -59,6 +59,7 @@ class EventCallback {
     void (*invoke)(void*);
     void (*move)(void* dst, void* src);  // move-constructs into dst and destroys src
     void (*destroy)(void*);
+    std::size_t size;  // bytes of the callable, for the plain-copy relocation
   };
   template <typename Fn>
   struct OpsFor {
@@ -69,7 +70,7 @@ class EventCallback {
     }
     static void Destroy(void* p) { static_cast<Fn*>(p)->~Fn(); }
     static constexpr Ops kOps{&Invoke, std::is_trivially_copyable_v<Fn> ? nullptr : &Move,
-                              std::is_trivially_destructible_v<Fn> ? nullptr : &Destroy};
+                              std::is_trivially_destructible_v<Fn> ? nullptr : &Destroy, sizeof(Fn)};
   };
 
   void MoveFrom(EventCallback& o) {
@@ -78,7 +79,7 @@ class EventCallback {
       if (ops_->move) {
         ops_->move(storage_, o.storage_);
       } else {
-        std::memcpy(storage_, o.storage_, kCapacity);
+        std::memcpy(storage_, o.storage_, ops_->size);
       }
       o.ops_ = nullptr;
     }
