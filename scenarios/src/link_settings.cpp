@@ -16,30 +16,17 @@ int64_t SaturatingRound(double v) {
   return static_cast<int64_t>(std::llround(v));
 }
 
-// Microseconds are kept below ~4e15 so that later sums of times cannot overflow either.
-sim::TimeDelta MillisToDelta(double ms) {
-  constexpr double kLimitUs = 4e15;
-  double us = ms * 1000;
-  if (us > kLimitUs) us = kLimitUs;
-  if (us < -kLimitUs) us = -kLimitUs;
-  return sim::TimeDelta::Micros(SaturatingRound(us));
+// Values are kept below ~4e15 of their unit (us, bits/s) so that later sums cannot overflow either.
+int64_t ClampedRound(double v) {
+  constexpr double kLimit = 4e15;
+  if (v > kLimit) v = kLimit;
+  if (v < -kLimit) v = -kLimit;
+  return SaturatingRound(v);
 }
 
-sim::Timestamp SecondsToTimestamp(double s) {
-  constexpr double kLimitUs = 4e15;
-  double us = s * 1e6;
-  if (us > kLimitUs) us = kLimitUs;
-  if (us < -kLimitUs) us = -kLimitUs;
-  return sim::Timestamp::Micros(SaturatingRound(us));
-}
-
-sim::DataRate KbpsToRate(double kbps) {
-  constexpr double kLimitBps = 4e15;
-  double bps = kbps * 1000;
-  if (bps > kLimitBps) bps = kLimitBps;
-  if (bps < -kLimitBps) bps = -kLimitBps;
-  return sim::DataRate::BitsPerSec(SaturatingRound(bps));
-}
+sim::TimeDelta MillisToDelta(double ms) { return sim::TimeDelta::Micros(ClampedRound(ms * 1000)); }
+sim::Timestamp SecondsToTimestamp(double s) { return sim::Timestamp::Micros(ClampedRound(s * 1e6)); }
+sim::DataRate KbpsToRate(double kbps) { return sim::DataRate::BitsPerSec(ClampedRound(kbps * 1000)); }
 
 }  // namespace
 

@@ -92,7 +92,7 @@ void PcapWriter::WriteUdp(Timestamp at, const SocketAddress& src, const SocketAd
   PutLe32(file_, static_cast<uint32_t>(us / 1000000));
   PutLe32(file_, static_cast<uint32_t>(us % 1000000));
   PutLe32(file_, static_cast<uint32_t>(cap_total));
-  PutLe32(file_, static_cast<uint32_t>(orig_total > cap_total ? cap_total : orig_total));
+  PutLe32(file_, static_cast<uint32_t>(orig_total));
   std::fwrite(hdr, 1, sizeof hdr, file_);
   if (captured) std::fwrite(payload.data(), 1, captured, file_);
   ++packets_;

@@ -891,13 +891,14 @@ bool SimNetwork::CutStream(const MessageStream* stream) {
 }
 
 void SimNetwork::KickDirectionsTowards(const SimHost& host) {
-  std::vector<std::pair<uint64_t, int>> todo;
+  // Collected first: Kick may close and erase connections.
+  std::vector<std::pair<uint64_t, int>> directions;
   for (auto& [id, conn] : conns_) {
     for (int side = 0; side < 2; ++side) {
-      if (conn->ends[side].host == &host) todo.emplace_back(id, 1 - side);
+      if (conn->ends[side].host == &host) directions.emplace_back(id, 1 - side);
     }
   }
-  for (auto [id, d] : todo) {
+  for (auto [id, d] : directions) {
     if (Connection* conn = FindConn(id)) Kick(*conn, d);
   }
 }

@@ -19,7 +19,6 @@
 //   runs can be compared event by event even where nothing was traced.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
