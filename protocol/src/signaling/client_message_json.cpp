@@ -266,6 +266,17 @@ bool ReadClientMessage(JsonReader& r, const json& payload, ClientMessage* out, D
     *out = std::move(m);
     return true;
   }
+  if (type == kTypeAuthenticate) {
+    Authenticate m;
+    if (!r.ReadString(payload, root, "token", {kMaxAuthTokenLength}, &m.token)) return false;
+    if (!r.ReadString(payload, root, "username", {kMaxUsernameLength}, &m.username)) return false;
+    *out = std::move(m);
+    return true;
+  }
+  if (type == kTypePing) {
+    *out = Ping{};
+    return true;
+  }
   return r.Fail(err::kUnknownType, root.Field(kTypeField), "is not a known client message type");
 }
 
@@ -280,6 +291,11 @@ nlohmann::json ToJson(const ClientMessage& message) {
         } else if constexpr (std::is_same_v<T, VoiceActivity>) {
           j["channel_id"] = m.channel_id;
           j["speaking"] = m.speaking;
+        } else if constexpr (std::is_same_v<T, Authenticate>) {
+          j["token"] = m.token;
+          j["username"] = m.username;
+        } else if constexpr (std::is_same_v<T, Ping>) {
+          // no fields
         } else {
           if (m.request_id) j["request_id"] = *m.request_id;
           j["action"] = ToString(m.action());
@@ -293,7 +309,9 @@ nlohmann::json ToJson(const ClientMessage& message) {
 std::string EncodeClientMessage(const ClientMessage& message) { return DumpJson(ToJson(message)); }
 
 std::string_view TypeName(const ClientMessage& message) {
-  static constexpr std::string_view kNames[] = {kTypeJoinVoice, kTypeLeaveVoice, kTypeVoiceActivity, kTypeMediaSignal};
+  static constexpr std::string_view kNames[] = {kTypeJoinVoice,   kTypeLeaveVoice,    kTypeVoiceActivity,
+                                                kTypeMediaSignal, kTypeAuthenticate, kTypePing};
+  static_assert(std::size(kNames) == std::variant_size_v<ClientMessage>);
   return kNames[message.index()];
 }
 

@@ -86,6 +86,11 @@ void AddFields(json& j, const VoiceJoined& m) {
   j["user_id"] = m.user_id;
 }
 void AddFields(json& j, const VoiceLeft& m) { j["channel_id"] = m.channel_id; }
+void AddFields(json& j, const Authenticated& m) {
+  j["user_id"] = m.user_id;
+  j["username"] = m.username;
+}
+void AddFields(json&, const Pong&) {}
 void AddFields(json& j, const VoiceUserJoined& m) {
   j["channel_id"] = m.channel_id;
   j["user_id"] = m.user_id;
@@ -409,6 +414,17 @@ bool ReadServerMessage(JsonReader& r, const json& payload, ServerMessage* out, D
     *out = std::move(m);
     return true;
   }
+  if (type == kTypeAuthenticated) {
+    Authenticated m;
+    if (!r.ReadString(p, root, "user_id", kUserId, &m.user_id)) return false;
+    if (!r.ReadString(p, root, "username", kUsername, &m.username)) return false;
+    *out = std::move(m);
+    return true;
+  }
+  if (type == kTypePong) {
+    *out = Pong{};
+    return true;
+  }
   return r.Fail(err::kUnknownType, root.Field(kTypeField), "is not a known server message type");
 }
 
@@ -425,7 +441,7 @@ std::string_view TypeName(const ServerMessage& message) {
   static constexpr std::string_view kNames[] = {
       kTypeVoiceJoined,  kTypeVoiceLeft,        kTypeVoiceUserJoined, kTypeVoiceUserLeft,
       kTypeVoiceUserSpeaking, kTypeVoicePresenceSnapshot, kTypeMediaSignal, kTypeNewProducer,
-      kTypeProducerClosed, kTypeMediaRouterReset, kTypeError};
+      kTypeProducerClosed, kTypeMediaRouterReset, kTypeError, kTypeAuthenticated, kTypePong};
   static_assert(std::size(kNames) == std::variant_size_v<ServerMessage>);
   return kNames[message.index()];
 }

@@ -121,6 +121,7 @@ inline constexpr std::size_t kMaxServerPayloadBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxChannelIdLength = 128;
 inline constexpr std::size_t kMaxUserIdLength = 128;
 inline constexpr std::size_t kMaxUsernameLength = 64;
+inline constexpr std::size_t kMaxAuthTokenLength = 512;  // authenticate's opaque token
 inline constexpr std::size_t kMaxProducerIdLength = 128;
 inline constexpr std::size_t kMaxConsumerIdLength = 128;
 inline constexpr std::size_t kMaxActionLength = 64;

@@ -226,7 +226,9 @@ inline rc::Gen<MediaSignalBody> Body() {
 
 inline rc::Gen<ClientMessage> AnyClientMessage() {
   return rc::gen::exec([]() -> ClientMessage {
-    switch (*rc::gen::inRange(0, 6)) {
+    switch (*rc::gen::inRange(0, 8)) {
+      case 6: return Authenticate{*Text(kMaxAuthTokenLength), *Text(kMaxUsernameLength)};
+      case 7: return Ping{};
       case 0: return JoinVoice{*Text(kMaxChannelIdLength)};
       case 1: return LeaveVoice{*Text(kMaxChannelIdLength)};
       case 2: return VoiceActivity{*Text(kMaxChannelIdLength), *rc::gen::arbitrary<bool>()};
@@ -289,7 +291,9 @@ inline rc::Gen<MediaSignalOutcome> Outcome() {
 
 inline rc::Gen<ServerMessage> AnyServerMessage() {
   return rc::gen::exec([]() -> ServerMessage {
-    switch (*rc::gen::inRange(0, 12)) {
+    switch (*rc::gen::inRange(0, 14)) {
+      case 12: return Authenticated{*Text(kMaxUserIdLength), *Text(kMaxUsernameLength)};
+      case 13: return Pong{};
       case 0: return VoiceJoined{*Text(kMaxChannelIdLength), *Text(kMaxUserIdLength)};
       case 1: return VoiceLeft{*Text(kMaxChannelIdLength)};
       case 2: return VoiceUserJoined{*Text(kMaxChannelIdLength), *Text(kMaxUserIdLength), *Text(kMaxUsernameLength)};

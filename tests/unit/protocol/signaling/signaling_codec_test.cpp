@@ -63,6 +63,8 @@ TEST_CASE("client messages have the documented wire text", "[signaling]") {
         R"({"action":"get_router_rtp_capabilities","type":"media_signal"})");
   CHECK(EncodeClientMessage(MediaSignalRequest{"x", MediaResumeConsumerRequest{"c"}}) ==
         R"({"action":"media_resume_consumer","consumer_id":"c","request_id":"x","type":"media_signal"})");
+  CHECK(EncodeClientMessage(Authenticate{"tok", "alice"}) == R"({"token":"tok","type":"authenticate","username":"alice"})");
+  CHECK(EncodeClientMessage(Ping{}) == R"({"type":"ping"})");
 }
 
 TEST_CASE("server messages have the documented wire text", "[signaling]") {
@@ -78,6 +80,8 @@ TEST_CASE("server messages have the documented wire text", "[signaling]") {
         R"({"action":"media_produce","error":{"code":"producer_limit","message":"x"},"request_id":"9","type":"media_signal"})");
   CHECK(EncodeServerMessage(MediaRouterReset{"lobby", "worker_crashed", 3}) ==
         R"({"channel_id":"lobby","generation":3,"reason":"worker_crashed","type":"media_router_reset"})");
+  CHECK(EncodeServerMessage(Authenticated{"u-1", "alice"}) == R"({"type":"authenticated","user_id":"u-1","username":"alice"})");
+  CHECK(EncodeServerMessage(Pong{}) == R"({"type":"pong"})");
 }
 
 TEST_CASE("a browser's media_produce decodes into the expected struct", "[signaling]") {

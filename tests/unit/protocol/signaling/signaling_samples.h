@@ -106,6 +106,8 @@ inline std::vector<ClientMessage> AllClientMessages() {
       MediaSignalRequest{"r9", CreateNativeSenderSessionRequest{{"video/H264", "video/VP8"}}},
       MediaSignalRequest{"r10", CreateNativeSenderSessionRequest{}},
       MediaSignalRequest{"r11", ClientDiagnosticRequest{diagnostic}},
+      Authenticate{"token-0123", "alice"},
+      Ping{},
   };
 }
 
@@ -154,6 +156,8 @@ inline std::vector<ServerMessage> AllServerMessages() {
       ProducerClosed{"p-3", MediaSource::kScreen, RoutingMode::kSfu},
       MediaRouterReset{"lobby", "worker_crashed", 2},
       SignalingErrorNotice{"invalid_json", "payload: not valid JSON (error at byte 1)", std::nullopt},
+      Authenticated{"u-1", "alice"},
+      Pong{},
   };
 }
 

@@ -6,11 +6,21 @@
 //   {"type":"leave_voice","channel_id":"lobby"}
 //   {"type":"voice_activity","channel_id":"lobby","speaking":true}
 //   {"type":"media_signal","action":"media_produce","request_id":"7", <the action's fields>}
+//   {"type":"authenticate","token":"...","username":"alice"}   (sfusim extension, see below)
+//   {"type":"ping"}                                             (sfusim extension, see below)
 // A media_signal request carries its action's fields beside "action" (not nested), and an optional
 // "request_id" (1..128 chars) that the response repeats. client_diagnostic carries its free-form
 // object in "diagnostic". Members the protocol does not define are ignored; explicit null counts as
 // absent for optional members. See signaling_codec.h for decoding and signaling_validator.h for
 // the limits each field is checked against.
+//
+// Extensions. PROTOCOL.md requires authentication (auth timeout 15 s) and an idle timeout (45 s)
+// but names no message for either (the product authenticates its WebSocket); sfusim defines:
+// - authenticate {token, username}: the first message on a connection; until it succeeds every
+//   other message is answered with an `error` (code not_authenticated). The server answers
+//   `authenticated {user_id, username}` or an `error` (auth_failed) and closes the connection.
+// - ping {}: a heartbeat a client sends when it has been quiet, so that an idle timeout only hits
+//   connections that are really gone; the server answers `pong`.
 //
 // Contract: plain values with value equality (for round-trip tests); structs hold whatever they
 // are given, validity is established by decoding.
@@ -35,6 +45,8 @@ inline constexpr std::string_view kTypeJoinVoice = "join_voice";
 inline constexpr std::string_view kTypeLeaveVoice = "leave_voice";
 inline constexpr std::string_view kTypeVoiceActivity = "voice_activity";
 inline constexpr std::string_view kTypeMediaSignal = "media_signal";
+inline constexpr std::string_view kTypeAuthenticate = "authenticate";
+inline constexpr std::string_view kTypePing = "ping";
 
 struct JoinVoice {
   std::string channel_id;
@@ -134,6 +146,17 @@ struct MediaSignalRequest {
   bool operator==(const MediaSignalRequest&) const = default;
 };
 
-using ClientMessage = std::variant<JoinVoice, LeaveVoice, VoiceActivity, MediaSignalRequest>;
+struct Authenticate {
+  std::string token;     // opaque, 1..kMaxAuthTokenLength chars
+  std::string username;  // 1..kMaxUsernameLength chars
+  bool operator==(const Authenticate&) const = default;
+};
+
+struct Ping {
+  bool operator==(const Ping&) const = default;
+};
+
+// New alternatives go at the end: index() values are used as table keys.
+using ClientMessage = std::variant<JoinVoice, LeaveVoice, VoiceActivity, MediaSignalRequest, Authenticate, Ping>;
 
 }  // namespace sfusim::protocol

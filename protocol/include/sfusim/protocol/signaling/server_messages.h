@@ -16,6 +16,8 @@
 //   producer_closed         {producer_id, source, routing_mode}
 //   media_router_reset      {channel_id, reason, generation}      (sfusim extension, see below)
 //   error                   {code, message, request_id?}          (sfusim extension, see below)
+//   authenticated           {user_id, username}                   (sfusim extension, client_messages.h)
+//   pong                    {}                                    (sfusim extension, client_messages.h)
 //
 // Extensions (PROTOCOL.md names no message for these; sfusim defines them):
 // - media_router_reset: the channel's router was lost because its worker crashed (reason
@@ -55,6 +57,8 @@ inline constexpr std::string_view kTypeNewProducer = "new_producer";
 inline constexpr std::string_view kTypeProducerClosed = "producer_closed";
 inline constexpr std::string_view kTypeMediaRouterReset = "media_router_reset";
 inline constexpr std::string_view kTypeError = "error";
+inline constexpr std::string_view kTypeAuthenticated = "authenticated";
+inline constexpr std::string_view kTypePong = "pong";
 
 // media_router_reset reasons.
 inline constexpr std::string_view kResetReasonWorkerCrashed = "worker_crashed";
@@ -250,8 +254,19 @@ inline std::optional<MediaAction> ResultAction(const MediaSignalOutcome& outcome
   return static_cast<MediaAction>(outcome.index() - 1);
 }
 
+struct Authenticated {
+  std::string user_id;   // the server's id for this connection's user
+  std::string username;  // as given in authenticate
+  bool operator==(const Authenticated&) const = default;
+};
+
+struct Pong {
+  bool operator==(const Pong&) const = default;
+};
+
+// New alternatives go at the end: index() values are used as table keys.
 using ServerMessage = std::variant<VoiceJoined, VoiceLeft, VoiceUserJoined, VoiceUserLeft, VoiceUserSpeaking,
                                    VoicePresenceSnapshot, MediaSignalResponse, NewProducer, ProducerClosed,
-                                   MediaRouterReset, SignalingErrorNotice>;
+                                   MediaRouterReset, SignalingErrorNotice, Authenticated, Pong>;
 
 }  // namespace sfusim::protocol

@@ -35,6 +35,11 @@ inline constexpr std::string_view kUnknownAction = "unknown_action";        // "
 
 // --- Connection policy (produced by the server around the decoder) -----------------------------
 inline constexpr std::string_view kRateLimited = "rate_limited";  // over 80 media_signal events / 5 s
+inline constexpr std::string_view kNotAuthenticated = "not_authenticated";  // a message before authenticate succeeded
+inline constexpr std::string_view kAuthFailed = "auth_failed";              // bad token (the connection is closed)
+inline constexpr std::string_view kAuthTimeout = "auth_timeout";            // no authenticate within 15 s (closed)
+inline constexpr std::string_view kIdleTimeout = "idle_timeout";            // nothing received for 45 s (closed)
+inline constexpr std::string_view kAlreadyAuthenticated = "already_authenticated";  // authenticate twice
 
 // --- Request semantics (produced by the SFU while handling a valid request) ---------------------
 inline constexpr std::string_view kNotInChannel = "not_in_channel";            // no voice channel joined / other channel
@@ -57,6 +62,7 @@ inline constexpr std::array kAllCodes{
     kUnknownType,     kUnknownAction,     kRateLimited,      kNotInChannel,      kTransportNotFound,
     kTransportExists, kTransportNotConnected, kProducerNotFound, kConsumerNotFound, kProducerLimit,
     kCannotConsume,   kUnsupportedCodec,  kMediaUnavailable, kInternalError,
+    kNotAuthenticated, kAuthFailed,       kAuthTimeout,      kIdleTimeout,       kAlreadyAuthenticated,
 };
 
 }  // namespace sfusim::protocol::signaling_error
