@@ -1,13 +1,17 @@
 // Signaling decode cost. BM_SignalingValidate is the figure of record: text -> size check ->
 // JSON parse -> every validation rule -> typed struct, for a typical media_produce (a browser's
 // microphone: Opus with four header extensions, ~900 bytes). The others put it in context: the
-// JSON parse alone (nlohmann DOM, the floor under BM_SignalingValidate), a small message, encoding.
+// JSON parse alone with sfusim's own parser (json_document.h, the floor under
+// BM_SignalingValidate) and with nlohmann's DOM (what the decoder used before), a small message,
+// encoding.
 #include <benchmark/benchmark.h>
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "sfusim/protocol/limits.h"
+#include "sfusim/protocol/signaling/json_document.h"
 #include "sfusim/protocol/signaling/signaling_codec.h"
 
 namespace {
@@ -47,6 +51,19 @@ void BM_SignalingValidate(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_SignalingValidate);
+
+void BM_SignalingJsonDocumentParseOnly(benchmark::State& state) {
+  const std::string& text = TypicalProduce();
+  for (auto _ : state) {
+    JsonDocument document;  // a fresh one, as DecodeClientMessage does
+    const bool ok = document.Parse(text, kMaxJsonDepth);
+    if (!ok) state.SkipWithError("typical media_produce rejected");
+    benchmark::DoNotOptimize(document.root());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_SignalingJsonDocumentParseOnly);
 
 void BM_SignalingJsonParseOnly(benchmark::State& state) {
   const std::string& text = TypicalProduce();

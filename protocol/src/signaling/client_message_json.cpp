@@ -45,21 +45,21 @@ constexpr StringRule kTransportId{kMaxTransportIdLength};
 constexpr StringRule kProducerId{kMaxProducerIdLength};
 constexpr StringRule kConsumerId{kMaxConsumerIdLength};
 
-bool ReadBody(JsonReader&, const json&, const JsonPath&, GetRouterRtpCapabilitiesRequest*) { return true; }
+bool ReadBody(JsonReader&, const JsonValue&, const JsonPath&, GetRouterRtpCapabilitiesRequest*) { return true; }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, CreateWebRtcTransportRequest* out) {
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, CreateWebRtcTransportRequest* out) {
   return r.ReadEnum(p, at, "direction", kMaxDirectionLength, kTransportDirectionTable, &out->direction);
 }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, ConnectWebRtcTransportRequest* out) {
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, ConnectWebRtcTransportRequest* out) {
   if (!r.ReadString(p, at, "transport_id", kTransportId, &out->transport_id)) return false;
-  const json* dtls = r.ReadObject(p, at, "dtls_parameters", true);
+  const JsonValue* dtls = r.ReadObject(p, at, "dtls_parameters", true);
   if (dtls == nullptr) return false;
   const JsonPath dtls_at = at.Field("dtls_parameters");
   return internal::ReadDtlsParameters(r, *dtls, dtls_at, &out->dtls_parameters);
 }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, MediaProduceRequest* out) {
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaProduceRequest* out) {
   if (!r.ReadString(p, at, "transport_id", kTransportId, &out->transport_id)) return false;
   if (!r.ReadEnum(p, at, "kind", kMaxKindLength, kMediaKindTable, &out->kind)) return false;
   if (!r.ReadEnum(p, at, "source", kMaxSourceLength, kMediaSourceTable, &out->source)) return false;
@@ -69,7 +69,7 @@ bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, MediaProduceRequ
                   out->kind == MediaKind::kAudio ? "an audio producer's source must be microphone"
                                                  : "a video producer's source must be camera or screen");
   }
-  const json* rtp = r.ReadObject(p, at, "rtp_parameters", true);
+  const JsonValue* rtp = r.ReadObject(p, at, "rtp_parameters", true);
   if (rtp == nullptr) return false;
   const JsonPath rtp_at = at.Field("rtp_parameters");
   if (!ReadRtpParameters(r, *rtp, rtp_at, &out->rtp_parameters)) return false;
@@ -85,24 +85,24 @@ bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, MediaProduceRequ
   return true;
 }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, MediaConsumeRequest* out) {
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaConsumeRequest* out) {
   if (!r.ReadString(p, at, "producer_id", kProducerId, &out->producer_id)) return false;
-  const json* caps = r.ReadObject(p, at, "rtp_capabilities", true);
+  const JsonValue* caps = r.ReadObject(p, at, "rtp_capabilities", true);
   if (caps == nullptr) return false;
   const JsonPath caps_at = at.Field("rtp_capabilities");
   return ReadRtpCapabilities(r, *caps, caps_at, &out->rtp_capabilities);
 }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, MediaResumeConsumerRequest* out) {
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaResumeConsumerRequest* out) {
   return r.ReadString(p, at, "consumer_id", kConsumerId, &out->consumer_id);
 }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, MediaCloseProducerRequest* out) {
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaCloseProducerRequest* out) {
   return r.ReadString(p, at, "producer_id", kProducerId, &out->producer_id);
 }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, CreateNativeSenderSessionRequest* out) {
-  const json* list = r.ReadArray(p, at, "preferred_codecs", kMaxPreferredCodecs, false);
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, CreateNativeSenderSessionRequest* out) {
+  const JsonValue* list = r.ReadArray(p, at, "preferred_codecs", kMaxPreferredCodecs, false);
   if (list == nullptr) return r.ok();
   const JsonPath list_at = at.Field("preferred_codecs");
   out->preferred_codecs.resize(list->size());
@@ -113,29 +113,26 @@ bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, CreateNativeSend
   return true;
 }
 
-bool ReadBody(JsonReader& r, const json& p, const JsonPath& at, ClientDiagnosticRequest* out) {
+bool ReadBody(JsonReader& r, const JsonValue& p, const JsonPath& at, ClientDiagnosticRequest* out) {
   const JsonPath field = at.Field("diagnostic");
-  const json* diagnostic = JsonReader::Find(p, "diagnostic");
+  const JsonValue* diagnostic = JsonReader::Find(p, "diagnostic");
   if (diagnostic == nullptr) {
-    return r.Fail(p.contains("diagnostic") ? err::kWrongType : err::kMissingField, field,
-                  p.contains("diagnostic") ? "is required and must not be null" : "is required");
+    return r.Fail((p.Find("diagnostic") != nullptr) ? err::kWrongType : err::kMissingField, field,
+                  (p.Find("diagnostic") != nullptr) ? "is required and must not be null" : "is required");
   }
-  if (!r.CheckBoundedObject(*diagnostic, field, kMaxDiagnosticDepth, kMaxDiagnosticValues, kMaxDiagnosticBytes)) {
-    return false;
-  }
-  out->diagnostic = *diagnostic;
-  return true;
+  return r.CheckBoundedObject(*diagnostic, field, kMaxDiagnosticDepth, kMaxDiagnosticValues, kMaxDiagnosticBytes,
+                              &out->diagnostic);
 }
 
 template <typename Body>
-bool ReadAs(JsonReader& r, const json& p, const JsonPath& at, MediaSignalBody* body) {
+bool ReadAs(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaSignalBody* body) {
   Body typed;
   if (!ReadBody(r, p, at, &typed)) return false;
   *body = std::move(typed);
   return true;
 }
 
-bool ReadMediaSignalBody(JsonReader& r, const json& p, const JsonPath& at, MediaAction action, MediaSignalBody* out) {
+bool ReadMediaSignalBody(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaAction action, MediaSignalBody* out) {
   switch (action) {
     case MediaAction::kGetRouterRtpCapabilities: return ReadAs<GetRouterRtpCapabilitiesRequest>(r, p, at, out);
     case MediaAction::kCreateWebRtcTransport: return ReadAs<CreateWebRtcTransportRequest>(r, p, at, out);
@@ -160,21 +157,21 @@ json DtlsParametersToJson(const DtlsParameters& dtls) {
   return json{{"role", ToString(dtls.role)}, {"fingerprints", std::move(fingerprints)}};
 }
 
-bool ReadDtlsParameters(JsonReader& r, const json& value, const JsonPath& at, DtlsParameters* out) {
+bool ReadDtlsParameters(JsonReader& r, const JsonValue& value, const JsonPath& at, DtlsParameters* out) {
   if (!r.CheckObject(value, at)) return false;
   if (JsonReader::Find(value, "role") != nullptr) {
     if (!r.ReadEnum(value, at, "role", kMaxDtlsRoleLength, kDtlsSetupRoleTable, &out->role)) return false;
   } else {
     out->role = DtlsSetupRole::kAuto;
   }
-  const json* list = r.ReadArray(value, at, "fingerprints", kMaxDtlsFingerprints, true);
+  const JsonValue* list = r.ReadArray(value, at, "fingerprints", kMaxDtlsFingerprints, true);
   if (list == nullptr) return false;
   const JsonPath list_at = at.Field("fingerprints");
   if (list->empty()) return r.Fail(err::kInvalidValue, list_at, "must hold at least one fingerprint");
   out->fingerprints.resize(list->size());
   for (std::size_t i = 0; i < list->size(); ++i) {
     const JsonPath item = list_at.Index(i);
-    const json& fp = (*list)[i];
+    const JsonValue& fp = (*list)[i];
     if (!r.CheckObject(fp, item)) return false;
     if (!r.ReadString(fp, item, "algorithm", {kMaxDtlsAlgorithmLength}, &out->fingerprints[i].algorithm)) return false;
     if (!r.ReadString(fp, item, "value", {kMaxDtlsFingerprintLength}, &out->fingerprints[i].value)) return false;
@@ -182,36 +179,36 @@ bool ReadDtlsParameters(JsonReader& r, const json& value, const JsonPath& at, Dt
   return true;
 }
 
-bool ReadTypeName(JsonReader& r, const json& payload, std::string_view* out) {
+bool ReadTypeName(JsonReader& r, const JsonValue& payload, std::string_view* out) {
   const JsonPath root;
   const JsonPath field = root.Field(kTypeField);
-  const json* type = JsonReader::Find(payload, kTypeField);
+  const JsonValue* type = JsonReader::Find(payload, kTypeField);
   if (type == nullptr) {
-    return r.Fail(payload.contains(kTypeField) ? err::kWrongType : err::kMissingField, field,
-                  payload.contains(kTypeField) ? "is required and must not be null" : "is required");
+    return r.Fail((payload.Find(kTypeField) != nullptr) ? err::kWrongType : err::kMissingField, field,
+                  (payload.Find(kTypeField) != nullptr) ? "is required and must not be null" : "is required");
   }
-  const auto* text = type->get_ptr<const json::string_t*>();
-  if (text == nullptr) return r.Fail(err::kWrongType, field, "expected a string");
-  if (CountCodePoints(*text) > kMaxTypeLength) {
+  if (!type->IsString()) return r.Fail(err::kWrongType, field, "expected a string");
+  const std::string_view text = type->String();
+  if (CountCodePoints(text) > kMaxTypeLength) {
     return r.Fail(err::kFieldTooLong, field, "longer than the limit of " + std::to_string(kMaxTypeLength) + " chars");
   }
-  *out = *text;
+  *out = text;
   return true;
 }
 
-bool ReadRequestId(JsonReader& r, const json& payload, std::optional<std::string>* out) {
+bool ReadRequestId(JsonReader& r, const JsonValue& payload, std::optional<std::string>* out) {
   const JsonPath root;
   return r.ReadOptionalString(payload, root, "request_id", {kMaxRequestIdLength}, out);
 }
 
-bool ReadAction(JsonReader& r, const json& payload, bool required, std::optional<MediaAction>* out) {
+bool ReadAction(JsonReader& r, const JsonValue& payload, bool required, std::optional<MediaAction>* out) {
   const JsonPath root;
   std::optional<std::string> name;
   if (!r.ReadOptionalString(payload, root, "action", {kMaxActionLength}, &name)) return false;
   if (!name) {
     out->reset();
     if (!required) return true;
-    if (payload.contains("action")) return r.Fail(err::kWrongType, root.Field("action"), "is required and must not be null");
+    if (payload.Find("action") != nullptr) return r.Fail(err::kWrongType, root.Field("action"), "is required and must not be null");
     return r.Fail(err::kMissingField, root.Field("action"), "is required");
   }
   *out = ParseEnum(kMediaActionTable, *name);
@@ -229,7 +226,7 @@ Status CheckPayloadSize(std::string_view text, std::size_t max_bytes) {
       .ToError();
 }
 
-bool ReadClientMessage(JsonReader& r, const json& payload, ClientMessage* out, DecodeDiagnostics* diagnostics) {
+bool ReadClientMessage(JsonReader& r, const JsonValue& payload, ClientMessage* out, DecodeDiagnostics* diagnostics) {
   const JsonPath root;
   if (!r.CheckObject(payload, root)) return false;
   std::string_view type;

@@ -11,107 +11,27 @@ namespace {
 using nlohmann::json;
 namespace err = signaling_error;
 
-const char* TypeName(const json& value) {
+const char* TypeName(const JsonValue& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number with a fraction or exponent";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "an unsupported value";
+    case JsonType::kNull: return "null";
+    case JsonType::kBool: return "a boolean";
+    case JsonType::kInteger:
+    case JsonType::kUnsigned: return "an integer";
+    case JsonType::kFloat: return "a number with a fraction or exponent";
+    case JsonType::kString: return "a string";
+    case JsonType::kArray: return "an array";
+    case JsonType::kObject: return "an object";
   }
+  return "an unsupported value";
 }
 
-std::string Expected(const char* what, const json& value) {
+std::string Expected(const char* what, const JsonValue& value) {
   return std::string("expected ") + what + ", got " + TypeName(value);
 }
 
 std::string RangeText(std::int64_t min, std::int64_t max) {
   return "out of range, must be " + std::to_string(min) + ".." + std::to_string(max);
 }
-
-// Builds nlohmann::json values from the parser's SAX events, refusing (by returning false, which
-// stops the parser) nesting deeper than max_depth and a key repeated within one object. Written
-// against nlohmann's public API, so it does not depend on the library's internal DOM builder.
-class BoundedDomBuilder {
- public:
-  enum class Failure { kNone, kSyntax, kTooDeep, kDuplicateKey, kBinary };
-
-  BoundedDomBuilder(json* root, std::size_t max_depth) : root_(root), max_depth_(max_depth) {}
-
-  bool null() { return Put(json(nullptr)) != nullptr; }
-  bool boolean(bool v) { return Put(json(v)) != nullptr; }
-  bool number_integer(json::number_integer_t v) { return Put(json(v)) != nullptr; }
-  bool number_unsigned(json::number_unsigned_t v) { return Put(json(v)) != nullptr; }
-  bool number_float(json::number_float_t v, const json::string_t& /*text*/) { return Put(json(v)) != nullptr; }
-  bool string(json::string_t& v) { return Put(json(std::move(v))) != nullptr; }
-  bool binary(json::binary_t& /*v*/) {
-    failure_ = Failure::kBinary;  // JSON text has no binary values; only other input formats do
-    return false;
-  }
-  bool start_object(std::size_t /*size*/) { return Open(json::value_t::object); }
-  bool start_array(std::size_t /*size*/) { return Open(json::value_t::array); }
-  bool end_object() { return Close(); }
-  bool end_array() { return Close(); }
-  bool key(json::string_t& k) {
-    auto& object = stack_.back()->get_ref<json::object_t&>();
-    auto [it, inserted] = object.emplace(std::move(k), json());
-    if (!inserted) {
-      failure_ = Failure::kDuplicateKey;
-      return false;
-    }
-    pending_ = &it->second;
-    return true;
-  }
-  template <typename Exception>
-  bool parse_error(std::size_t position, const std::string& /*last_token*/, const Exception& /*ex*/) {
-    failure_ = Failure::kSyntax;
-    position_ = position;
-    return false;
-  }
-
-  Failure failure() const { return failure_; }
-  std::size_t position() const { return position_; }
-
- private:
-  json* Put(json&& value) {
-    if (stack_.empty()) {
-      *root_ = std::move(value);
-      return root_;
-    }
-    json* top = stack_.back();
-    if (top->is_array()) {
-      top->get_ref<json::array_t&>().push_back(std::move(value));
-      return &top->get_ref<json::array_t&>().back();
-    }
-    *pending_ = std::move(value);
-    return pending_;
-  }
-  bool Open(json::value_t type) {
-    if (stack_.size() >= max_depth_) {
-      failure_ = Failure::kTooDeep;
-      return false;
-    }
-    // A child pointer stays valid: its parent gains no other element until the child is closed.
-    json* value = Put(json(type));
-    stack_.push_back(value);
-    return true;
-  }
-  bool Close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  json* root_;
-  std::size_t max_depth_;
-  std::vector<json*> stack_;
-  json* pending_ = nullptr;
-  Failure failure_ = Failure::kNone;
-  std::size_t position_ = 0;
-};
 
 }  // namespace
 
@@ -150,53 +70,55 @@ bool JsonReader::Fail(std::string_view code, std::string pointer, std::string de
   return false;
 }
 
-const json* JsonReader::Find(const json& object, std::string_view key) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
+const JsonValue* JsonReader::Find(const JsonValue& object, std::string_view key) {
+  const JsonValue* value = object.Find(key);
+  if (value == nullptr || value->IsNull()) return nullptr;
+  return value;
 }
 
-bool JsonReader::Missing(const json& object, std::string_view key, const JsonPath& field) {
-  if (object.contains(key)) return Fail(err::kWrongType, field, "is required and must not be null");
+bool JsonReader::Missing(const JsonValue& object, std::string_view key, const JsonPath& field) {
+  if (object.Find(key) != nullptr) return Fail(err::kWrongType, field, "is required and must not be null");
   return Fail(err::kMissingField, field, "is required");
 }
 
-bool JsonReader::CheckObject(const json& value, const JsonPath& at) {
-  if (value.is_object()) return true;
+bool JsonReader::CheckObject(const JsonValue& value, const JsonPath& at) {
+  if (value.IsObject()) return true;
   return Fail(err::kWrongType, at, Expected("an object", value));
 }
 
-bool JsonReader::CheckString(const json& value, const JsonPath& at, StringRule rule, std::string* out) {
-  const auto* text = value.get_ptr<const json::string_t*>();
-  if (text == nullptr) return Fail(err::kWrongType, at, Expected("a string", value));
-  if (text->empty() && !rule.allow_empty) return Fail(err::kInvalidValue, at, "must not be empty");
+bool JsonReader::CheckString(const JsonValue& value, const JsonPath& at, StringRule rule, std::string* out) {
+  if (!value.IsString()) return Fail(err::kWrongType, at, Expected("a string", value));
+  const std::string_view text = value.String();
+  if (text.empty() && !rule.allow_empty) return Fail(err::kInvalidValue, at, "must not be empty");
   // Bytes bound code points from above, so the count is only needed near the limit.
-  if (text->size() > rule.max_chars && CountCodePoints(*text) > rule.max_chars) {
+  if (text.size() > rule.max_chars && CountCodePoints(text) > rule.max_chars) {
     return Fail(err::kFieldTooLong, at, "longer than the limit of " + std::to_string(rule.max_chars) + " chars");
   }
-  *out = *text;
+  out->assign(text.data(), text.size());
   return true;
 }
 
-bool JsonReader::CheckInt(const json& value, const JsonPath& at, std::int64_t min, std::int64_t max,
+bool JsonReader::CheckInt(const JsonValue& value, const JsonPath& at, std::int64_t min, std::int64_t max,
                           std::int64_t* out) {
-  if (const auto* u = value.get_ptr<const json::number_unsigned_t*>()) {
-    if (*u > static_cast<std::uint64_t>(max) || (min > 0 && *u < static_cast<std::uint64_t>(min))) {
+  if (value.type() == JsonType::kUnsigned) {
+    const std::uint64_t u = value.Unsigned();
+    if (u > static_cast<std::uint64_t>(max) || (min > 0 && u < static_cast<std::uint64_t>(min))) {
       return Fail(err::kOutOfRange, at, RangeText(min, max));
     }
-    *out = static_cast<std::int64_t>(*u);
+    *out = static_cast<std::int64_t>(u);
     return true;
   }
-  if (const auto* i = value.get_ptr<const json::number_integer_t*>()) {
-    if (*i < min || *i > max) return Fail(err::kOutOfRange, at, RangeText(min, max));
-    *out = *i;
+  if (value.type() == JsonType::kInteger) {
+    const std::int64_t i = value.Int();
+    if (i < min || i > max) return Fail(err::kOutOfRange, at, RangeText(min, max));
+    *out = i;
     return true;
   }
   return Fail(err::kWrongType, at, Expected("an integer", value));
 }
 
-bool JsonReader::CheckArray(const json& value, const JsonPath& at, std::size_t max_items) {
-  if (!value.is_array()) return Fail(err::kWrongType, at, Expected("an array", value));
+bool JsonReader::CheckArray(const JsonValue& value, const JsonPath& at, std::size_t max_items) {
+  if (!value.IsArray()) return Fail(err::kWrongType, at, Expected("an array", value));
   if (value.size() > max_items) {
     return Fail(err::kTooManyItems, at, "more than the limit of " + std::to_string(max_items) + " items");
   }
@@ -212,28 +134,31 @@ struct BoundedWalk {
   std::size_t max_values;
   std::size_t values = 0;
 
-  bool Visit(const json& value, const JsonPath& at, std::size_t depth) {
+  bool Visit(const JsonValue& value, const JsonPath& at, std::size_t depth) {
     if (++values > max_values) {
       return reader.Fail(err::kTooManyItems, at, "more than the limit of " + std::to_string(max_values) + " values");
     }
-    if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+    if (value.IsFloat() && !std::isfinite(value.Double())) {
       return reader.Fail(err::kOutOfRange, at, "numbers must be finite");
     }
-    if (!value.is_object() && !value.is_array()) return true;
+    if (!value.IsObject() && !value.IsArray()) return true;
     if (depth > max_depth) {
       return reader.Fail(err::kTooDeep, at, "nested deeper than the limit of " + std::to_string(max_depth));
     }
-    if (value.is_object()) {
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        const JsonPath child = at.Field(it.key());
-        if (!Visit(it.value(), child, depth + 1)) return false;
-      }
-    } else {
-      std::size_t index = 0;
-      for (const json& element : value) {
-        const JsonPath child = at.Index(index++);
-        if (!Visit(element, child, depth + 1)) return false;
-      }
+    if (value.IsObject()) return VisitMembers(value, at, depth + 1);
+    std::size_t index = 0;
+    for (const JsonValue& element : value.Elements()) {
+      const JsonPath child = at.Index(index++);
+      if (!Visit(element, child, depth + 1)) return false;
+    }
+    return true;
+  }
+
+  // Key order, as nlohmann::json's sorted map iterated, so the same member is reported.
+  bool VisitMembers(const JsonValue& object, const JsonPath& at, std::size_t depth) {
+    for (const JsonMember* member : object.SortedMembers()) {
+      const JsonPath child = at.Field(member->key);
+      if (!Visit(member->value, child, depth)) return false;
     }
     return true;
   }
@@ -241,32 +166,32 @@ struct BoundedWalk {
 
 }  // namespace
 
-bool JsonReader::CheckBoundedObject(const json& value, const JsonPath& at, std::size_t max_depth,
-                                    std::size_t max_values, std::size_t max_bytes) {
+bool JsonReader::CheckBoundedObject(const JsonValue& value, const JsonPath& at, std::size_t max_depth,
+                                    std::size_t max_values, std::size_t max_bytes, nlohmann::json* converted) {
   if (!CheckObject(value, at)) return false;
   BoundedWalk walk{*this, max_depth, max_values};
   // The object itself is depth 1 and not one of the values it holds.
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    const JsonPath child = at.Field(it.key());
-    if (!walk.Visit(it.value(), child, 2)) return false;
-  }
-  if (DumpJson(value).size() > max_bytes) {
+  if (!walk.VisitMembers(value, at, 2)) return false;
+  // The limit is on the text sfusim would write (compact, escapes normalised), not the peer's.
+  json object = ToNlohmannJson(value);
+  if (DumpJson(object).size() > max_bytes) {
     return Fail(err::kTooLarge, at, "JSON text larger than the limit of " + std::to_string(max_bytes) + " bytes");
   }
+  if (converted != nullptr) *converted = std::move(object);
   return true;
 }
 
-bool JsonReader::ReadString(const json& object, const JsonPath& at, std::string_view key, StringRule rule,
+bool JsonReader::ReadString(const JsonValue& object, const JsonPath& at, std::string_view key, StringRule rule,
                             std::string* out) {
   const JsonPath field = at.Field(key);
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) return Missing(object, key, field);
   return CheckString(*value, field, rule, out);
 }
 
-bool JsonReader::ReadOptionalString(const json& object, const JsonPath& at, std::string_view key, StringRule rule,
+bool JsonReader::ReadOptionalString(const JsonValue& object, const JsonPath& at, std::string_view key, StringRule rule,
                                     std::optional<std::string>* out) {
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) {
     out->reset();
     return true;
@@ -278,38 +203,38 @@ bool JsonReader::ReadOptionalString(const json& object, const JsonPath& at, std:
   return true;
 }
 
-bool JsonReader::ReadBool(const json& object, const JsonPath& at, std::string_view key, bool* out) {
+bool JsonReader::ReadBool(const JsonValue& object, const JsonPath& at, std::string_view key, bool* out) {
   const JsonPath field = at.Field(key);
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) return Missing(object, key, field);
-  if (!value->is_boolean()) return Fail(err::kWrongType, field, Expected("a boolean", *value));
-  *out = value->get<bool>();
+  if (!value->IsBool()) return Fail(err::kWrongType, field, Expected("a boolean", *value));
+  *out = value->Bool();
   return true;
 }
 
-bool JsonReader::ReadOptionalBool(const json& object, const JsonPath& at, std::string_view key,
+bool JsonReader::ReadOptionalBool(const JsonValue& object, const JsonPath& at, std::string_view key,
                                   std::optional<bool>* out) {
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) {
     out->reset();
     return true;
   }
-  if (!value->is_boolean()) return Fail(err::kWrongType, at.Field(key), Expected("a boolean", *value));
-  *out = value->get<bool>();
+  if (!value->IsBool()) return Fail(err::kWrongType, at.Field(key), Expected("a boolean", *value));
+  *out = value->Bool();
   return true;
 }
 
-bool JsonReader::ReadInt(const json& object, const JsonPath& at, std::string_view key, std::int64_t min,
+bool JsonReader::ReadInt(const JsonValue& object, const JsonPath& at, std::string_view key, std::int64_t min,
                          std::int64_t max, std::int64_t* out) {
   const JsonPath field = at.Field(key);
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) return Missing(object, key, field);
   return CheckInt(*value, field, min, max, out);
 }
 
-bool JsonReader::ReadOptionalInt(const json& object, const JsonPath& at, std::string_view key, std::int64_t min,
+bool JsonReader::ReadOptionalInt(const JsonValue& object, const JsonPath& at, std::string_view key, std::int64_t min,
                                  std::int64_t max, std::optional<std::int64_t>* out) {
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) {
     out->reset();
     return true;
@@ -320,10 +245,10 @@ bool JsonReader::ReadOptionalInt(const json& object, const JsonPath& at, std::st
   return true;
 }
 
-const json* JsonReader::ReadArray(const json& object, const JsonPath& at, std::string_view key,
+const JsonValue* JsonReader::ReadArray(const JsonValue& object, const JsonPath& at, std::string_view key,
                                   std::size_t max_items, bool required) {
   const JsonPath field = at.Field(key);
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) {
     if (required) Missing(object, key, field);
     return nullptr;
@@ -331,9 +256,9 @@ const json* JsonReader::ReadArray(const json& object, const JsonPath& at, std::s
   return CheckArray(*value, field, max_items) ? value : nullptr;
 }
 
-const json* JsonReader::ReadObject(const json& object, const JsonPath& at, std::string_view key, bool required) {
+const JsonValue* JsonReader::ReadObject(const JsonValue& object, const JsonPath& at, std::string_view key, bool required) {
   const JsonPath field = at.Field(key);
-  const json* value = Find(object, key);
+  const JsonValue* value = Find(object, key);
   if (value == nullptr) {
     if (required) Missing(object, key, field);
     return nullptr;
@@ -341,14 +266,14 @@ const json* JsonReader::ReadObject(const json& object, const JsonPath& at, std::
   return CheckObject(*value, field) ? value : nullptr;
 }
 
-bool JsonReader::CheckEnumText(const json& value, const JsonPath& at, std::size_t max_chars,
+bool JsonReader::CheckEnumText(const JsonValue& value, const JsonPath& at, std::size_t max_chars,
                                std::string_view* text) {
-  const auto* s = value.get_ptr<const json::string_t*>();
-  if (s == nullptr) return Fail(err::kWrongType, at, Expected("a string", value));
-  if (s->size() > max_chars && CountCodePoints(*s) > max_chars) {
+  if (!value.IsString()) return Fail(err::kWrongType, at, Expected("a string", value));
+  const std::string_view s = value.String();
+  if (s.size() > max_chars && CountCodePoints(s) > max_chars) {
     return Fail(err::kFieldTooLong, at, "longer than the limit of " + std::to_string(max_chars) + " chars");
   }
-  *text = *s;
+  *text = s;
   return true;
 }
 
@@ -356,20 +281,53 @@ bool JsonReader::FailEnum(const JsonPath& at, std::string allowed) {
   return Fail(err::kInvalidEnum, at, "must be one of: " + allowed);
 }
 
-bool ParseJsonBounded(std::string_view text, std::size_t max_depth, JsonReader& reader, json* out) {
-  BoundedDomBuilder builder(out, max_depth);
-  const bool parsed = json::sax_parse(text.data(), text.data() + text.size(), &builder);
-  if (parsed) return true;
-  switch (builder.failure()) {
-    case BoundedDomBuilder::Failure::kTooDeep:
+bool ParseJsonBounded(std::string_view text, std::size_t max_depth, JsonReader& reader, JsonDocument* out) {
+  if (out->Parse(text, max_depth)) return true;
+  switch (out->failure()) {
+    case JsonDocument::Failure::kTooDeep:
       return reader.Fail(err::kTooDeep, std::string(),
                          "JSON nested deeper than the limit of " + std::to_string(max_depth) + " levels");
-    case BoundedDomBuilder::Failure::kDuplicateKey:
+    case JsonDocument::Failure::kDuplicateKey:
       return reader.Fail(err::kDuplicateKey, std::string(), "a key appears twice in one object");
+    case JsonDocument::Failure::kTooLarge:
+      return reader.Fail(err::kPayloadTooLarge, std::string(),
+                         std::to_string(text.size()) + " bytes, more than the JSON parser's limit");
     default:
       return reader.Fail(err::kInvalidJson, std::string(),
-                         "not valid JSON (error at byte " + std::to_string(builder.position()) + ")");
+                         "not valid JSON (error at byte " + std::to_string(out->position()) + ")");
   }
+}
+
+bool ParseJsonBounded(std::string_view text, std::size_t max_depth, JsonReader& reader, json* out) {
+  JsonDocument document;
+  if (!ParseJsonBounded(text, max_depth, reader, &document)) return false;
+  *out = ToNlohmannJson(document.root());
+  return true;
+}
+
+json ToNlohmannJson(const JsonValue& value) {
+  switch (value.type()) {
+    case JsonType::kNull: return json(nullptr);
+    case JsonType::kBool: return json(value.Bool());
+    case JsonType::kInteger: return json(static_cast<json::number_integer_t>(value.Int()));
+    case JsonType::kUnsigned: return json(static_cast<json::number_unsigned_t>(value.Unsigned()));
+    case JsonType::kFloat: return json(static_cast<json::number_float_t>(value.Double()));
+    case JsonType::kString: return json(std::string(value.String()));
+    case JsonType::kArray: {
+      json array = json::array();
+      auto& elements = array.get_ref<json::array_t&>();
+      elements.reserve(value.size());
+      for (const JsonValue& element : value.Elements()) elements.push_back(ToNlohmannJson(element));
+      return array;
+    }
+    case JsonType::kObject: {
+      json object = json::object();
+      auto& members = object.get_ref<json::object_t&>();
+      for (const JsonMember& member : value.Members()) members.emplace(std::string(member.key), ToNlohmannJson(member.value));
+      return object;
+    }
+  }
+  return json();
 }
 
 std::size_t CountCodePoints(std::string_view utf8) {

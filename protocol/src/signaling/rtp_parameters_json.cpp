@@ -21,7 +21,7 @@ std::optional<MediaKind> MimeTypeKind(std::string_view mime_type) {
   return ParseMediaKind(mime_type.substr(0, slash));
 }
 
-bool ReadMimeType(JsonReader& r, const json& object, const JsonPath& at, std::string* out, MediaKind* kind) {
+bool ReadMimeType(JsonReader& r, const JsonValue& object, const JsonPath& at, std::string* out, MediaKind* kind) {
   if (!r.ReadString(object, at, "mimeType", {kMaxMimeTypeLength}, out)) return false;
   const auto parsed = MimeTypeKind(*out);
   if (!parsed) return r.Fail(err::kInvalidValue, at.Field("mimeType"), "must be audio/<codec> or video/<codec>");
@@ -29,16 +29,17 @@ bool ReadMimeType(JsonReader& r, const json& object, const JsonPath& at, std::st
   return true;
 }
 
-bool ReadCodecParameters(JsonReader& r, const json& object, const JsonPath& at, CodecParameters* out) {
-  const json* params = r.ReadObject(object, at, "parameters", false);
+bool ReadCodecParameters(JsonReader& r, const JsonValue& object, const JsonPath& at, CodecParameters* out) {
+  const JsonValue* params = r.ReadObject(object, at, "parameters", false);
   if (params == nullptr) return r.ok();
   const JsonPath field = at.Field("parameters");
   if (params->size() > kMaxCodecParameters) {
     return r.Fail(err::kTooManyItems, field,
                   "more than the limit of " + std::to_string(kMaxCodecParameters) + " parameters");
   }
-  for (auto it = params->begin(); it != params->end(); ++it) {
-    const std::string& key = it.key();
+  // Key order, as when the DOM was nlohmann::json's sorted map: the same bad member is reported.
+  for (const JsonMember* member : params->SortedMembers()) {
+    const std::string_view key = member->key;
     if (key.empty()) return r.Fail(err::kInvalidValue, field, "a parameter name is empty");
     if (CountCodePoints(key) > kMaxCodecParameterKeyLength) {
       return r.Fail(err::kFieldTooLong, field,
@@ -46,14 +47,14 @@ bool ReadCodecParameters(JsonReader& r, const json& object, const JsonPath& at, 
                         " chars");
     }
     const JsonPath entry = field.Field(key);
-    const json& value = it.value();
-    if (value.is_string()) {
+    const JsonValue& value = member->value;
+    if (value.IsString()) {
       std::string text;
       if (!r.CheckString(value, entry, {kMaxCodecParameterValueLength, true}, &text)) return false;
       out->emplace(key, std::move(text));
     } else {
       std::int64_t number = 0;
-      if (!value.is_number_integer()) return r.Fail(err::kWrongType, entry, "expected an integer or a string");
+      if (!value.IsInteger()) return r.Fail(err::kWrongType, entry, "expected an integer or a string");
       if (!r.CheckInt(value, entry, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
                       &number)) {
         return false;
@@ -64,14 +65,14 @@ bool ReadCodecParameters(JsonReader& r, const json& object, const JsonPath& at, 
   return true;
 }
 
-bool ReadRtcpFeedbackList(JsonReader& r, const json& object, const JsonPath& at, std::vector<RtcpFeedback>* out) {
-  const json* list = r.ReadArray(object, at, "rtcpFeedback", kMaxRtcpFeedback, false);
+bool ReadRtcpFeedbackList(JsonReader& r, const JsonValue& object, const JsonPath& at, std::vector<RtcpFeedback>* out) {
+  const JsonValue* list = r.ReadArray(object, at, "rtcpFeedback", kMaxRtcpFeedback, false);
   if (list == nullptr) return r.ok();
   const JsonPath field = at.Field("rtcpFeedback");
   out->reserve(list->size());
   for (std::size_t i = 0; i < list->size(); ++i) {
     const JsonPath item = field.Index(i);
-    const json& fb = (*list)[i];
+    const JsonValue& fb = (*list)[i];
     if (!r.CheckObject(fb, item)) return false;
     RtcpFeedback feedback;
     std::optional<std::string> parameter;
@@ -83,14 +84,14 @@ bool ReadRtcpFeedbackList(JsonReader& r, const json& object, const JsonPath& at,
   return true;
 }
 
-bool ReadChannels(JsonReader& r, const json& object, const JsonPath& at, std::optional<int>* out) {
+bool ReadChannels(JsonReader& r, const JsonValue& object, const JsonPath& at, std::optional<int>* out) {
   std::optional<std::int64_t> channels;
   if (!r.ReadOptionalInt(object, at, "channels", 1, kMaxAudioChannels, &channels)) return false;
   if (channels) *out = static_cast<int>(*channels);
   return true;
 }
 
-bool ReadHeaderExtension(JsonReader& r, const json& value, const JsonPath& at, RtpHeaderExtensionParameters* out) {
+bool ReadHeaderExtension(JsonReader& r, const JsonValue& value, const JsonPath& at, RtpHeaderExtensionParameters* out) {
   if (!r.CheckObject(value, at)) return false;
   std::int64_t id = 0;
   std::optional<bool> encrypt;
@@ -102,12 +103,12 @@ bool ReadHeaderExtension(JsonReader& r, const json& value, const JsonPath& at, R
   return true;
 }
 
-bool ReadEncoding(JsonReader& r, const json& value, const JsonPath& at, RtpEncodingParameters* out) {
+bool ReadEncoding(JsonReader& r, const JsonValue& value, const JsonPath& at, RtpEncodingParameters* out) {
   if (!r.CheckObject(value, at)) return false;
   std::optional<std::int64_t> ssrc;
   if (!r.ReadOptionalInt(value, at, "ssrc", 0, kMaxSsrc, &ssrc)) return false;
   if (ssrc) out->ssrc = static_cast<std::uint32_t>(*ssrc);
-  if (const json* rtx = r.ReadObject(value, at, "rtx", false)) {
+  if (const JsonValue* rtx = r.ReadObject(value, at, "rtx", false)) {
     const JsonPath rtx_at = at.Field("rtx");
     std::int64_t rtx_ssrc = 0;
     if (!r.ReadInt(*rtx, rtx_at, "ssrc", 0, kMaxSsrc, &rtx_ssrc)) return false;
@@ -134,12 +135,19 @@ json CodecCommonJson(std::string_view mime_type, std::uint32_t clock_rate, const
   return j;
 }
 
+// A nlohmann::json goes through its text into the reader's DOM: these conversions are for tests
+// and tools, not the hot path, and one reader implementation keeps the rules in one place.
 template <typename T>
-Result<T> Standalone(const json& value, bool (*read)(JsonReader&, const json&, const JsonPath&, T*)) {
+Result<T> Standalone(const json& value, bool (*read)(JsonReader&, const JsonValue&, const JsonPath&, T*)) {
   JsonReader reader;
   T out;
   const JsonPath root;
-  if (!read(reader, value, root, &out)) return reader.violation()->ToError();
+  const std::string text = DumpJson(value);
+  JsonDocument document;
+  if (!ParseJsonBounded(text, JsonDocument::kMaxSupportedDepth, reader, &document) ||
+      !read(reader, document.root(), root, &out)) {
+    return reader.violation()->ToError();
+  }
   return out;
 }
 
@@ -230,7 +238,7 @@ json ToJson(const RtpCapabilities& capabilities) {
   return json{{"codecs", std::move(codecs)}, {"headerExtensions", std::move(extensions)}};
 }
 
-bool ReadRtpCodecParameters(JsonReader& r, const json& value, const JsonPath& at, RtpCodecParameters* out) {
+bool ReadRtpCodecParameters(JsonReader& r, const JsonValue& value, const JsonPath& at, RtpCodecParameters* out) {
   if (!r.CheckObject(value, at)) return false;
   MediaKind kind = MediaKind::kAudio;
   std::int64_t payload_type = 0;
@@ -246,11 +254,11 @@ bool ReadRtpCodecParameters(JsonReader& r, const json& value, const JsonPath& at
   return true;
 }
 
-bool ReadRtpParameters(JsonReader& r, const json& value, const JsonPath& at, RtpParameters* out) {
+bool ReadRtpParameters(JsonReader& r, const JsonValue& value, const JsonPath& at, RtpParameters* out) {
   if (!r.CheckObject(value, at)) return false;
   if (!r.ReadOptionalString(value, at, "mid", {kMaxMidLength}, &out->mid)) return false;
 
-  const json* codecs = r.ReadArray(value, at, "codecs", kMaxRtpCodecs, true);
+  const JsonValue* codecs = r.ReadArray(value, at, "codecs", kMaxRtpCodecs, true);
   if (codecs == nullptr) return false;
   const JsonPath codecs_at = at.Field("codecs");
   if (codecs->empty()) return r.Fail(err::kInvalidValue, codecs_at, "must hold at least one codec");
@@ -267,7 +275,7 @@ bool ReadRtpParameters(JsonReader& r, const json& value, const JsonPath& at, Rtp
     payload_types_seen[pt / 64] |= bit;
   }
 
-  if (const json* extensions = r.ReadArray(value, at, "headerExtensions", kMaxRtpHeaderExtensions, false)) {
+  if (const JsonValue* extensions = r.ReadArray(value, at, "headerExtensions", kMaxRtpHeaderExtensions, false)) {
     const JsonPath ext_at = at.Field("headerExtensions");
     out->header_extensions.resize(extensions->size());
     std::set<int> ids;
@@ -282,7 +290,7 @@ bool ReadRtpParameters(JsonReader& r, const json& value, const JsonPath& at, Rtp
     return false;
   }
 
-  if (const json* encodings = r.ReadArray(value, at, "encodings", kMaxRtpEncodings, false)) {
+  if (const JsonValue* encodings = r.ReadArray(value, at, "encodings", kMaxRtpEncodings, false)) {
     const JsonPath enc_at = at.Field("encodings");
     out->encodings.resize(encodings->size());
     for (std::size_t i = 0; i < encodings->size(); ++i) {
@@ -293,7 +301,7 @@ bool ReadRtpParameters(JsonReader& r, const json& value, const JsonPath& at, Rtp
     return false;
   }
 
-  if (const json* rtcp = r.ReadObject(value, at, "rtcp", false)) {
+  if (const JsonValue* rtcp = r.ReadObject(value, at, "rtcp", false)) {
     const JsonPath rtcp_at = at.Field("rtcp");
     if (!r.ReadOptionalString(*rtcp, rtcp_at, "cname", {kMaxCnameLength}, &out->rtcp.cname)) return false;
     if (!r.ReadOptionalBool(*rtcp, rtcp_at, "reducedSize", &out->rtcp.reduced_size)) return false;
@@ -301,15 +309,15 @@ bool ReadRtpParameters(JsonReader& r, const json& value, const JsonPath& at, Rtp
   return r.ok();
 }
 
-bool ReadRtpCapabilities(JsonReader& r, const json& value, const JsonPath& at, RtpCapabilities* out) {
+bool ReadRtpCapabilities(JsonReader& r, const JsonValue& value, const JsonPath& at, RtpCapabilities* out) {
   if (!r.CheckObject(value, at)) return false;
-  const json* codecs = r.ReadArray(value, at, "codecs", kMaxRtpCodecs, true);
+  const JsonValue* codecs = r.ReadArray(value, at, "codecs", kMaxRtpCodecs, true);
   if (codecs == nullptr) return false;
   const JsonPath codecs_at = at.Field("codecs");
   out->codecs.resize(codecs->size());
   for (std::size_t i = 0; i < codecs->size(); ++i) {
     const JsonPath item = codecs_at.Index(i);
-    const json& c = (*codecs)[i];
+    const JsonValue& c = (*codecs)[i];
     RtpCodecCapability& codec = out->codecs[i];
     if (!r.CheckObject(c, item)) return false;
     if (!r.ReadEnum(c, item, "kind", kMaxKindLength, kMediaKindTable, &codec.kind)) return false;
@@ -329,12 +337,12 @@ bool ReadRtpCapabilities(JsonReader& r, const json& value, const JsonPath& at, R
     codec.clock_rate = static_cast<std::uint32_t>(clock_rate);
   }
 
-  if (const json* extensions = r.ReadArray(value, at, "headerExtensions", kMaxRtpHeaderExtensions, false)) {
+  if (const JsonValue* extensions = r.ReadArray(value, at, "headerExtensions", kMaxRtpHeaderExtensions, false)) {
     const JsonPath ext_at = at.Field("headerExtensions");
     out->header_extensions.resize(extensions->size());
     for (std::size_t i = 0; i < extensions->size(); ++i) {
       const JsonPath item = ext_at.Index(i);
-      const json& e = (*extensions)[i];
+      const JsonValue& e = (*extensions)[i];
       RtpHeaderExtensionCapability& ext = out->header_extensions[i];
       std::int64_t id = 0;
       std::optional<bool> encrypt;

@@ -146,7 +146,7 @@ void AddFields(json& j, const SignalingErrorNotice& m) {
 
 // --- validation ---------------------------------------------------------------------------------
 
-bool ReadNewProducerFields(JsonReader& r, const json& p, const JsonPath& at, NewProducer* out) {
+bool ReadNewProducerFields(JsonReader& r, const JsonValue& p, const JsonPath& at, NewProducer* out) {
   if (!r.ReadString(p, at, "producer_id", kProducerId, &out->producer_id)) return false;
   if (!r.ReadString(p, at, "username", kUsername, &out->username)) return false;
   if (!r.ReadEnum(p, at, "kind", kMaxKindLength, kMediaKindTable, &out->kind)) return false;
@@ -159,18 +159,18 @@ bool ReadNewProducerFields(JsonReader& r, const json& p, const JsonPath& at, New
 }
 
 
-bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, RouterRtpCapabilitiesResult* out) {
-  const json* caps = r.ReadObject(p, at, "rtp_capabilities", true);
+bool ReadResult(JsonReader& r, const JsonValue& p, const JsonPath& at, RouterRtpCapabilitiesResult* out) {
+  const JsonValue* caps = r.ReadObject(p, at, "rtp_capabilities", true);
   if (caps == nullptr) return false;
   const JsonPath caps_at = at.Field("rtp_capabilities");
   return ReadRtpCapabilities(r, *caps, caps_at, &out->rtp_capabilities);
 }
 
-bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, WebRtcTransportResult* out) {
+bool ReadResult(JsonReader& r, const JsonValue& p, const JsonPath& at, WebRtcTransportResult* out) {
   if (!r.ReadString(p, at, "transport_id", kTransportId, &out->transport_id)) return false;
   if (!r.ReadEnum(p, at, "direction", kMaxDirectionLength, kTransportDirectionTable, &out->direction)) return false;
 
-  const json* ice = r.ReadObject(p, at, "ice_parameters", true);
+  const JsonValue* ice = r.ReadObject(p, at, "ice_parameters", true);
   if (ice == nullptr) return false;
   const JsonPath ice_at = at.Field("ice_parameters");
   if (!r.ReadString(*ice, ice_at, "usernameFragment", {kMaxIceCredentialLength}, &out->ice_parameters.username_fragment)) {
@@ -179,13 +179,13 @@ bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, WebRtcTranspor
   if (!r.ReadString(*ice, ice_at, "password", {kMaxIceCredentialLength}, &out->ice_parameters.password)) return false;
   if (!r.ReadBool(*ice, ice_at, "iceLite", &out->ice_parameters.ice_lite)) return false;
 
-  const json* candidates = r.ReadArray(p, at, "ice_candidates", kMaxIceCandidates, true);
+  const JsonValue* candidates = r.ReadArray(p, at, "ice_candidates", kMaxIceCandidates, true);
   if (candidates == nullptr) return false;
   const JsonPath cand_at = at.Field("ice_candidates");
   out->ice_candidates.resize(candidates->size());
   for (std::size_t i = 0; i < candidates->size(); ++i) {
     const JsonPath item = cand_at.Index(i);
-    const json& c = (*candidates)[i];
+    const JsonValue& c = (*candidates)[i];
     IceCandidate& candidate = out->ice_candidates[i];
     std::int64_t priority = 0;
     std::int64_t port = 0;
@@ -203,12 +203,12 @@ bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, WebRtcTranspor
     candidate.port = static_cast<std::uint16_t>(port);
   }
 
-  const json* dtls = r.ReadObject(p, at, "dtls_parameters", true);
+  const JsonValue* dtls = r.ReadObject(p, at, "dtls_parameters", true);
   if (dtls == nullptr) return false;
   const JsonPath dtls_at = at.Field("dtls_parameters");
   if (!internal::ReadDtlsParameters(r, *dtls, dtls_at, &out->dtls_parameters)) return false;
 
-  const json* producers = r.ReadArray(p, at, "producers", kMaxAnnouncedProducers, false);
+  const JsonValue* producers = r.ReadArray(p, at, "producers", kMaxAnnouncedProducers, false);
   if (producers == nullptr) return r.ok();
   const JsonPath prod_at = at.Field("producers");
   out->producers.resize(producers->size());
@@ -220,31 +220,31 @@ bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, WebRtcTranspor
   return true;
 }
 
-bool ReadResult(JsonReader&, const json&, const JsonPath&, ConnectWebRtcTransportResult*) { return true; }
+bool ReadResult(JsonReader&, const JsonValue&, const JsonPath&, ConnectWebRtcTransportResult*) { return true; }
 
-bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, MediaProduceResult* out) {
+bool ReadResult(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaProduceResult* out) {
   return r.ReadString(p, at, "producer_id", kProducerId, &out->producer_id);
 }
 
-bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, MediaConsumeResult* out) {
+bool ReadResult(JsonReader& r, const JsonValue& p, const JsonPath& at, MediaConsumeResult* out) {
   if (!r.ReadString(p, at, "consumer_id", kConsumerId, &out->consumer_id)) return false;
   if (!r.ReadString(p, at, "producer_id", kProducerId, &out->producer_id)) return false;
   if (!r.ReadEnum(p, at, "kind", kMaxKindLength, kMediaKindTable, &out->kind)) return false;
-  const json* rtp = r.ReadObject(p, at, "rtp_parameters", true);
+  const JsonValue* rtp = r.ReadObject(p, at, "rtp_parameters", true);
   if (rtp == nullptr) return false;
   const JsonPath rtp_at = at.Field("rtp_parameters");
   if (!ReadRtpParameters(r, *rtp, rtp_at, &out->rtp_parameters)) return false;
   return r.ReadBool(p, at, "paused", &out->paused);
 }
 
-bool ReadResult(JsonReader&, const json&, const JsonPath&, MediaResumeConsumerResult*) { return true; }
-bool ReadResult(JsonReader&, const json&, const JsonPath&, MediaCloseProducerResult*) { return true; }
+bool ReadResult(JsonReader&, const JsonValue&, const JsonPath&, MediaResumeConsumerResult*) { return true; }
+bool ReadResult(JsonReader&, const JsonValue&, const JsonPath&, MediaCloseProducerResult*) { return true; }
 
-bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, NativeSenderSessionResult* out) {
+bool ReadResult(JsonReader& r, const JsonValue& p, const JsonPath& at, NativeSenderSessionResult* out) {
   std::int64_t number = 0;
   if (!r.ReadString(p, at, "transport_id", kTransportId, &out->transport_id)) return false;
   if (!r.ReadString(p, at, "producer_id", kProducerId, &out->producer_id)) return false;
-  const json* target = r.ReadObject(p, at, "rtp_target", true);
+  const JsonValue* target = r.ReadObject(p, at, "rtp_target", true);
   if (target == nullptr) return false;
   const JsonPath target_at = at.Field("rtp_target");
   if (!r.ReadString(*target, target_at, "ip", {kMaxIpLength}, &out->rtp_target.ip)) return false;
@@ -254,16 +254,16 @@ bool ReadResult(JsonReader& r, const json& p, const JsonPath& at, NativeSenderSe
   out->payload_type = static_cast<std::uint8_t>(number);
   if (!r.ReadInt(p, at, "ssrc", 0, kMaxUint32, &number)) return false;
   out->ssrc = static_cast<std::uint32_t>(number);
-  const json* codec = r.ReadObject(p, at, "codec", true);
+  const JsonValue* codec = r.ReadObject(p, at, "codec", true);
   if (codec == nullptr) return false;
   const JsonPath codec_at = at.Field("codec");
   return ReadRtpCodecParameters(r, *codec, codec_at, &out->codec);
 }
 
-bool ReadResult(JsonReader&, const json&, const JsonPath&, ClientDiagnosticResult*) { return true; }
+bool ReadResult(JsonReader&, const JsonValue&, const JsonPath&, ClientDiagnosticResult*) { return true; }
 
 template <std::size_t I>
-bool ReadResultAt(JsonReader& r, const json& p, const JsonPath& at, std::size_t index, MediaSignalOutcome* out) {
+bool ReadResultAt(JsonReader& r, const JsonValue& p, const JsonPath& at, std::size_t index, MediaSignalOutcome* out) {
   if constexpr (I < std::variant_size_v<MediaSignalOutcome>) {
     if (index == I) {
       std::variant_alternative_t<I, MediaSignalOutcome> typed;
@@ -277,14 +277,14 @@ bool ReadResultAt(JsonReader& r, const json& p, const JsonPath& at, std::size_t 
   }
 }
 
-bool ReadMediaSignalResponse(JsonReader& r, const json& p, MediaSignalResponse* out, DecodeDiagnostics* diagnostics) {
+bool ReadMediaSignalResponse(JsonReader& r, const JsonValue& p, MediaSignalResponse* out, DecodeDiagnostics* diagnostics) {
   const JsonPath root;
   if (!internal::ReadRequestId(r, p, &out->request_id)) return false;
   diagnostics->request_id = out->request_id;
   if (!internal::ReadAction(r, p, false, &out->action)) return false;
   diagnostics->action = out->action;
-  const json* result = JsonReader::Find(p, "result");
-  const json* error = JsonReader::Find(p, "error");
+  const JsonValue* result = JsonReader::Find(p, "result");
+  const JsonValue* error = JsonReader::Find(p, "error");
   if (result != nullptr && error != nullptr) {
     return r.Fail(err::kInvalidValue, root.Field("error"), "a response carries either result or error, not both");
   }
@@ -306,12 +306,12 @@ bool ReadMediaSignalResponse(JsonReader& r, const json& p, MediaSignalResponse* 
 
 }  // namespace
 
-bool ReadServerMessage(JsonReader& r, const json& payload, ServerMessage* out, DecodeDiagnostics* diagnostics) {
+bool ReadServerMessage(JsonReader& r, const JsonValue& payload, ServerMessage* out, DecodeDiagnostics* diagnostics) {
   const JsonPath root;
   if (!r.CheckObject(payload, root)) return false;
   std::string_view type;
   if (!internal::ReadTypeName(r, payload, &type)) return false;
-  const json& p = payload;
+  const JsonValue& p = payload;
 
   if (type == kTypeVoiceJoined) {
     VoiceJoined m;
@@ -348,22 +348,22 @@ bool ReadServerMessage(JsonReader& r, const json& payload, ServerMessage* out, D
   }
   if (type == kTypeVoicePresenceSnapshot) {
     VoicePresenceSnapshot m;
-    const json* channels = r.ReadArray(p, root, "channels", kMaxPresenceChannels, true);
+    const JsonValue* channels = r.ReadArray(p, root, "channels", kMaxPresenceChannels, true);
     if (channels == nullptr) return false;
     const JsonPath channels_at = root.Field("channels");
     m.channels.resize(channels->size());
     for (std::size_t i = 0; i < channels->size(); ++i) {
       const JsonPath item = channels_at.Index(i);
-      const json& c = (*channels)[i];
+      const JsonValue& c = (*channels)[i];
       if (!r.CheckObject(c, item)) return false;
       if (!r.ReadString(c, item, "channel_id", kChannelId, &m.channels[i].channel_id)) return false;
-      const json* members = r.ReadArray(c, item, "members", kMaxPresenceMembers, true);
+      const JsonValue* members = r.ReadArray(c, item, "members", kMaxPresenceMembers, true);
       if (members == nullptr) return false;
       const JsonPath members_at = item.Field("members");
       m.channels[i].members.resize(members->size());
       for (std::size_t k = 0; k < members->size(); ++k) {
         const JsonPath member_at = members_at.Index(k);
-        const json& member = (*members)[k];
+        const JsonValue& member = (*members)[k];
         PresenceMember& out_member = m.channels[i].members[k];
         if (!r.CheckObject(member, member_at)) return false;
         if (!r.ReadString(member, member_at, "user_id", kUserId, &out_member.user_id)) return false;

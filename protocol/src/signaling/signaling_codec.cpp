@@ -13,7 +13,7 @@ namespace err = signaling_error;
 
 template <typename Message>
 Result<Message> Decode(std::string_view text, std::size_t max_bytes, DecodeDiagnostics* diagnostics,
-                       bool (*read)(JsonReader&, const nlohmann::json&, Message*, DecodeDiagnostics*)) {
+                       bool (*read)(JsonReader&, const JsonValue&, Message*, DecodeDiagnostics*)) {
   DecodeDiagnostics local;
   DecodeDiagnostics& diag = diagnostics != nullptr ? *diagnostics : local;
   diag = DecodeDiagnostics{};
@@ -22,9 +22,9 @@ Result<Message> Decode(std::string_view text, std::size_t max_bytes, DecodeDiagn
   // not escape to the caller nor carry library text to the peer.
   try {
     JsonReader reader;
-    nlohmann::json payload;
+    JsonDocument payload;
     Message message;
-    if (ParseJsonBounded(text, kMaxJsonDepth, reader, &payload) && read(reader, payload, &message, &diag)) {
+    if (ParseJsonBounded(text, kMaxJsonDepth, reader, &payload) && read(reader, payload.root(), &message, &diag)) {
       return message;
     }
     diag.pointer = reader.violation()->pointer;

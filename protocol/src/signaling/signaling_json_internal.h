@@ -9,14 +9,14 @@
 namespace sfusim::protocol::internal {
 
 nlohmann::json DtlsParametersToJson(const DtlsParameters& dtls);
-bool ReadDtlsParameters(JsonReader& reader, const nlohmann::json& value, const JsonPath& at, DtlsParameters* out);
+bool ReadDtlsParameters(JsonReader& reader, const JsonValue& value, const JsonPath& at, DtlsParameters* out);
 
 // "type" of a payload: present, a string of bounded length. Unknown names are the caller's call.
-bool ReadTypeName(JsonReader& reader, const nlohmann::json& payload, std::string_view* out);
+bool ReadTypeName(JsonReader& reader, const JsonValue& payload, std::string_view* out);
 
 // media_signal "request_id" (optional, 1..128 chars) and "action" (optional here; unknown words
 // give unknown_action). Fill the diagnostics as they go.
-bool ReadRequestId(JsonReader& reader, const nlohmann::json& payload, std::optional<std::string>* out);
-bool ReadAction(JsonReader& reader, const nlohmann::json& payload, bool required, std::optional<MediaAction>* out);
+bool ReadRequestId(JsonReader& reader, const JsonValue& payload, std::optional<std::string>* out);
+bool ReadAction(JsonReader& reader, const JsonValue& payload, bool required, std::optional<MediaAction>* out);
 
 }  // namespace sfusim::protocol::internal

@@ -3,9 +3,11 @@
 // limit, the same way everywhere.
 //
 // Contract:
-// - ParseJsonBounded turns text into a nlohmann::json without ever throwing: malformed text gives
-//   "invalid_json" (with the byte offset), nesting deeper than the limit "too_deep", a key repeated
-//   in one object "duplicate_key"; these name the whole payload (pointer "").
+// - ParseJsonBounded turns text into a JsonDocument (json_document.h: sfusim's own parser) without
+//   ever throwing on bad input: malformed text gives "invalid_json" (with nlohmann::json's byte
+//   offset), nesting deeper than the limit "too_deep", a key repeated in one object
+//   "duplicate_key"; these name the whole payload (pointer ""). An overload builds a
+//   nlohmann::json from the same checked parse, for callers that want one.
 // - JsonReader's Read*/Check* functions return true when the value is acceptable (and store it),
 //   false after recording a violation. Only the first violation is kept, so the reported error is
 //   deterministic: the first rule broken in the documented reading order.
@@ -15,6 +17,8 @@
 //   repeat a value the peer sent (keys of free-form maps aside, which are length-checked first).
 // - String lengths count Unicode code points; the parser has already rejected invalid UTF-8.
 // - An optional member given as null counts as absent; a required one given as null is wrong_type.
+// - Free-form objects (CheckBoundedObject) are walked in key order, as when the DOM was
+//   nlohmann::json's sorted map, so the reported member is the same.
 //
 // JsonPath links to its parent by pointer: build one level per named local, never keep a path to
 // a temporary (`const JsonPath codecs = at.Field("codecs");` then `codecs.Index(i)`).
@@ -29,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sfusim/protocol/result.h"
+#include "sfusim/protocol/signaling/json_document.h"
 #include "sfusim/protocol/signaling/media_types.h"
 
 namespace sfusim::protocol {
@@ -79,44 +84,45 @@ class JsonReader {
   bool Fail(std::string_view code, std::string pointer, std::string detail);
 
   // The member `key` of `object`, or nullptr when absent or null.
-  static const nlohmann::json* Find(const nlohmann::json& object, std::string_view key);
+  static const JsonValue* Find(const JsonValue& object, std::string_view key);
 
   // --- a value at `at` ---
-  bool CheckObject(const nlohmann::json& value, const JsonPath& at);
-  bool CheckString(const nlohmann::json& value, const JsonPath& at, StringRule rule, std::string* out);
-  bool CheckInt(const nlohmann::json& value, const JsonPath& at, std::int64_t min, std::int64_t max,
+  bool CheckObject(const JsonValue& value, const JsonPath& at);
+  bool CheckString(const JsonValue& value, const JsonPath& at, StringRule rule, std::string* out);
+  bool CheckInt(const JsonValue& value, const JsonPath& at, std::int64_t min, std::int64_t max,
                 std::int64_t* out);
-  bool CheckArray(const nlohmann::json& value, const JsonPath& at, std::size_t max_items);
+  bool CheckArray(const JsonValue& value, const JsonPath& at, std::size_t max_items);
   // An object whose own JSON text is at most max_bytes, nested at most max_depth (the object itself
   // is depth 1), with at most max_values values inside; numbers must be finite.
-  bool CheckBoundedObject(const nlohmann::json& value, const JsonPath& at, std::size_t max_depth,
-                          std::size_t max_values, std::size_t max_bytes);
+  // On success the object is also converted to `converted` (when not null).
+  bool CheckBoundedObject(const JsonValue& value, const JsonPath& at, std::size_t max_depth,
+                          std::size_t max_values, std::size_t max_bytes, nlohmann::json* converted = nullptr);
 
   // --- a member `key` of `object` (object is already checked to be an object) at `at` ---
-  bool ReadString(const nlohmann::json& object, const JsonPath& at, std::string_view key, StringRule rule,
+  bool ReadString(const JsonValue& object, const JsonPath& at, std::string_view key, StringRule rule,
                   std::string* out);
-  bool ReadOptionalString(const nlohmann::json& object, const JsonPath& at, std::string_view key, StringRule rule,
+  bool ReadOptionalString(const JsonValue& object, const JsonPath& at, std::string_view key, StringRule rule,
                           std::optional<std::string>* out);
-  bool ReadBool(const nlohmann::json& object, const JsonPath& at, std::string_view key, bool* out);
-  bool ReadOptionalBool(const nlohmann::json& object, const JsonPath& at, std::string_view key,
+  bool ReadBool(const JsonValue& object, const JsonPath& at, std::string_view key, bool* out);
+  bool ReadOptionalBool(const JsonValue& object, const JsonPath& at, std::string_view key,
                         std::optional<bool>* out);
-  bool ReadInt(const nlohmann::json& object, const JsonPath& at, std::string_view key, std::int64_t min,
+  bool ReadInt(const JsonValue& object, const JsonPath& at, std::string_view key, std::int64_t min,
                std::int64_t max, std::int64_t* out);
-  bool ReadOptionalInt(const nlohmann::json& object, const JsonPath& at, std::string_view key, std::int64_t min,
+  bool ReadOptionalInt(const JsonValue& object, const JsonPath& at, std::string_view key, std::int64_t min,
                        std::int64_t max, std::optional<std::int64_t>* out);
   // Returns the member when it is an array of at most max_items; nullptr when absent (not an
   // error unless required) or on a violation (check ok()).
-  const nlohmann::json* ReadArray(const nlohmann::json& object, const JsonPath& at, std::string_view key,
+  const JsonValue* ReadArray(const JsonValue& object, const JsonPath& at, std::string_view key,
                                   std::size_t max_items, bool required);
-  const nlohmann::json* ReadObject(const nlohmann::json& object, const JsonPath& at, std::string_view key,
+  const JsonValue* ReadObject(const JsonValue& object, const JsonPath& at, std::string_view key,
                                    bool required);
 
   // An enumerated word: first its length (field_too_long), then membership (invalid_enum).
   template <typename E, std::size_t N>
-  bool ReadEnum(const nlohmann::json& object, const JsonPath& at, std::string_view key, std::size_t max_chars,
+  bool ReadEnum(const JsonValue& object, const JsonPath& at, std::string_view key, std::size_t max_chars,
                 const std::array<EnumName<E>, N>& table, E* out) {
     const JsonPath field = at.Field(key);
-    const nlohmann::json* value = Find(object, key);
+    const JsonValue* value = Find(object, key);
     if (value == nullptr) return Missing(object, key, field);
     std::string_view text;
     if (!CheckEnumText(*value, field, max_chars, &text)) return false;
@@ -130,8 +136,8 @@ class JsonReader {
   }
 
  private:
-  bool Missing(const nlohmann::json& object, std::string_view key, const JsonPath& field);
-  bool CheckEnumText(const nlohmann::json& value, const JsonPath& at, std::size_t max_chars,
+  bool Missing(const JsonValue& object, std::string_view key, const JsonPath& field);
+  bool CheckEnumText(const JsonValue& value, const JsonPath& at, std::size_t max_chars,
                      std::string_view* text);
   bool FailEnum(const JsonPath& at, std::string allowed);
 
@@ -148,9 +154,15 @@ class JsonReader {
   std::optional<JsonViolation> violation_;
 };
 
-// Parses `text` (any size; callers check their payload limit first) into `out`. On failure records
-// invalid_json / too_deep / duplicate_key on `reader` with pointer "" and returns false.
+// Parses `text` (any size; callers check their payload limit first) into `out`, which then refers
+// into `text`. On failure records invalid_json / too_deep / duplicate_key on `reader` with pointer
+// "" and returns false.
+bool ParseJsonBounded(std::string_view text, std::size_t max_depth, JsonReader& reader, JsonDocument* out);
+// The same checks, then the value as a nlohmann::json (which owns its strings).
 bool ParseJsonBounded(std::string_view text, std::size_t max_depth, JsonReader& reader, nlohmann::json* out);
+
+// A parsed value as a nlohmann::json (recursion as deep as the value, which the parse bounded).
+nlohmann::json ToNlohmannJson(const JsonValue& value);
 
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t CountCodePoints(std::string_view utf8);

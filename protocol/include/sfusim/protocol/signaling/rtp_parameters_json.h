@@ -39,10 +39,10 @@ nlohmann::json ToJson(const RtpCodecCapability& codec);
 nlohmann::json ToJson(const RtpHeaderExtensionCapability& extension);
 nlohmann::json ToJson(const RtpCapabilities& capabilities);
 
-bool ReadRtpCodecParameters(JsonReader& reader, const nlohmann::json& value, const JsonPath& at,
+bool ReadRtpCodecParameters(JsonReader& reader, const JsonValue& value, const JsonPath& at,
                             RtpCodecParameters* out);
-bool ReadRtpParameters(JsonReader& reader, const nlohmann::json& value, const JsonPath& at, RtpParameters* out);
-bool ReadRtpCapabilities(JsonReader& reader, const nlohmann::json& value, const JsonPath& at,
+bool ReadRtpParameters(JsonReader& reader, const JsonValue& value, const JsonPath& at, RtpParameters* out);
+bool ReadRtpCapabilities(JsonReader& reader, const JsonValue& value, const JsonPath& at,
                          RtpCapabilities* out);
 
 // Standalone conversions (pointers relative to `value`, e.g. "/codecs/0/payloadType").

@@ -52,12 +52,12 @@ Status CheckPayloadSize(std::string_view text, std::size_t max_bytes);
 
 // Rules 3-7 on a parsed payload (rule 2's object check included). On failure the reader holds the
 // violation and the function returns false.
-bool ReadClientMessage(JsonReader& reader, const nlohmann::json& payload, ClientMessage* out,
+bool ReadClientMessage(JsonReader& reader, const JsonValue& payload, ClientMessage* out,
                        DecodeDiagnostics* diagnostics);
 
 // The same discipline for what a server sends (a client checks it too: the server may be broken or
 // mutated); server payloads may be up to kMaxServerPayloadBytes.
-bool ReadServerMessage(JsonReader& reader, const nlohmann::json& payload, ServerMessage* out,
+bool ReadServerMessage(JsonReader& reader, const JsonValue& payload, ServerMessage* out,
                        DecodeDiagnostics* diagnostics);
 
 }  // namespace sfusim::protocol
