@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sfusim/protocol/rtp/abs_capture_time.h"
 #include "sfusim/protocol/rtp/abs_send_time.h"
 #include "sfusim/protocol/rtp/audio_level.h"
 #include "sfusim/protocol/rtp/rtp_mid.h"
@@ -71,6 +72,7 @@ Result<RtpCapabilities> BuildRouterRtpCapabilities(const OpusSettings& opus) {
     caps.header_extensions.push_back(Extension(kind, AbsSendTime::kUri, kHeaderExtensionIdAbsSendTime));
     caps.header_extensions.push_back(
         Extension(kind, TransportSequenceNumber::kUri, kHeaderExtensionIdTransportWideCc));
+    caps.header_extensions.push_back(Extension(kind, AbsCaptureTime::kUri, kHeaderExtensionIdAbsCaptureTime));
   }
   caps.header_extensions.push_back(Extension(MediaKind::kAudio, AudioLevel::kUri, kHeaderExtensionIdAudioLevel));
   caps.header_extensions.push_back(

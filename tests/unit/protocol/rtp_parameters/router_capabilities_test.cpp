@@ -83,14 +83,21 @@ TEST_CASE("header extensions per kind with unique ids per kind", "[router]") {
   for (MediaKind kind : {MediaKind::kAudio, MediaKind::kVideo}) {
     std::set<int> ids;
     bool transport_cc = false;
+    bool abs_capture_time = false;
     for (const auto& ext : caps->header_extensions) {
       if (ext.kind != kind) continue;
       CHECK(ids.insert(ext.preferred_id).second);
       CHECK(ext.preferred_id >= 1);
       CHECK(ext.preferred_id <= 14);  // fits the one-byte header form
       transport_cc |= ext.uri == "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+      if (ext.uri == "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time") {
+        abs_capture_time = true;
+        CHECK(ext.preferred_id == kHeaderExtensionIdAbsCaptureTime);
+        CHECK(ext.preferred_id == 13);  // mediasoup's preferred id
+      }
     }
     CHECK(transport_cc);
+    CHECK(abs_capture_time);  // receivers measure mouth-to-ear delay with it (E2E_DESIGN.md)
   }
 }
 

@@ -11,8 +11,10 @@
 //   video/VP9   90 kHz, pt 100                                                       } goog-remb,
 //   video/AV1   90 kHz, pt 102                                                       } transport-cc
 // Video payload types are the native sender's (PROTOCOL.md §3), so a native producer needs no
-// payload type remapping. Header extensions: mid, abs-send-time, transport-wide-cc (both kinds),
-// ssrc-audio-level (audio), video-orientation and toffset (video), with mediasoup's preferred ids.
+// payload type remapping. Header extensions: mid, abs-send-time, transport-wide-cc and
+// abs-capture-time (both kinds; abs-capture-time lets receivers measure mouth-to-ear delay),
+// ssrc-audio-level (audio), video-orientation and toffset (video), with mediasoup's preferred ids
+// (mediasoup offers abs-capture-time as id 13).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +37,10 @@ struct OpusSettings {
 // Header extension URIs the router offers that the RTP layer has no class for.
 inline constexpr std::string_view kVideoOrientationUri = "urn:3gpp:video-orientation";
 inline constexpr std::string_view kToffsetUri = "urn:ietf:params:rtp-hdrext:toffset";
+
+// The router's id of libwebrtc's abs-capture-time extension (protocol/rtp/abs_capture_time.h),
+// mediasoup's preferred id; the other ids are in limits.h.
+inline constexpr int kHeaderExtensionIdAbsCaptureTime = 13;
 
 // fmtp parameter names of Opus (RFC 7587 §6.1).
 inline constexpr std::string_view kOpusMaxAverageBitrateParameter = "maxaveragebitrate";
