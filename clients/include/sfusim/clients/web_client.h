@@ -1,0 +1,89 @@
+// WebClient: sfusim's reference web client (mediasoup-client style), PROTOCOL.md §4 and
+// E2E_DESIGN.md "clients/".
+//
+// Contract:
+// - Start() opens the signaling stream to config.sfu_address, authenticates, joins
+//   config.channel, then sets up media: get_router_rtp_capabilities, load the device, create and
+//   connect the send and recv transports (SRTP AEAD_AES_128_GCM, keys from DeriveSrtpKeys), produce
+//   the microphone when publishing, consume and resume every remote producer. phase() is kActive
+//   once media_complete().
+// - Every media_signal request times out after 10 s (OnRequestTimedOut); responses match by
+//   request_id; an unknown or late response is counted, never fatal. A server message that fails
+//   to decode is counted (counters().decode_errors), never fatal.
+// - A signaling drop (or repeated failures) triggers reconnection with exponential backoff
+//   (config.reconnect), then re-authentication, rejoin and full media setup; media_router_reset
+//   redoes the media setup without rejoining. After max_attempts failed attempts: kFailed.
+// - Recovery: a setup request that times out, or fails with an error other than
+//   media_unavailable (the router is gone: wait for media_router_reset), drops the connection and
+//   reconnects (a fresh connection has a clean server state). A consume/resume error only drops
+//   that producer. A media transport that received packets and then nothing for 5 s is
+//   `disconnected`; 10 s later `failed` (TransportHealth), which also reconnects.
+// - Events: signaling_disconnected when a connected stream is lost; signaling_reconnected when a
+//   later connection authenticates; media_restored when media is complete again after a
+//   reconnection or a router reset (not after the first join); worker_restarted on every accepted
+//   media_router_reset (a generation not newer than the last one is ignored as stale).
+// - Only audio producers are consumed (this client renders audio only); its own are never.
+//   media_complete() also asks that every consumer has received at least one RTP packet.
+// - audio_stats() has one AudioStreamStats per remote username, kept across reconnects and
+//   re-consumes. A client never consumes its own producer.
+// - Deterministic: everything runs on env's scheduler; randomness (SSRCs, jitter) from env.rng.
+//   The destructor cancels every timer and closes its stream and sockets; no callback reaches a
+//   destroyed client.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "sfusim/clients/audio/audio_stream_stats.h"
+#include "sfusim/clients/client_counters.h"
+#include "sfusim/clients/client_observer.h"
+#include "sfusim/clients/client_phase.h"
+#include "sfusim/clients/connection_state.h"
+#include "sfusim/clients/transport_health.h"
+#include "sfusim/clients/web_client_config.h"
+#include "sfusim/sim/env.h"
+
+namespace sfusim::clients {
+
+
+
+// Client-side constants (E2E_DESIGN.md).
+inline constexpr sim::TimeDelta kHeartbeatInterval = sim::TimeDelta::Seconds(15);  // ping when quiet
+inline constexpr sim::TimeDelta kRtcpInterval = sim::TimeDelta::Seconds(1);       // RFC 3550, simplified
+inline constexpr std::size_t kMaxQueuedAnnouncements = 1024;  // new_producer before the device loads
+
+class WebClient {
+ public:
+  WebClient(sim::Env env, WebClientConfig config);
+  ~WebClient();
+  WebClient(const WebClient&) = delete;
+  WebClient& operator=(const WebClient&) = delete;
+
+  void Start();                           // connect, authenticate, join config.channel
+  void Join(const std::string& channel);  // after Leave() (or to join a first channel)
+  void Leave();                           // leave_voice; stays connected, phase kLeft
+  void SwitchChannel(const std::string& channel);
+  void SetMuted(bool muted);              // muting reports speaking=false at once
+  void SendRaw(std::string text);         // verbatim on the signaling stream
+  void SetObserver(ClientObserver* observer);
+
+  ClientPhase phase() const;
+  const std::string& channel() const;     // the channel joined (or being joined); empty when none
+  const std::string& user_id() const;     // from voice_joined; empty before
+  const std::string& username() const;
+  ConnectionState connection_state() const;
+  TransportState transport_state() const; // TransportHealth::Overall now
+  bool muted() const;
+  bool speaking() const;                  // the last voice_activity state sent
+  bool media_complete() const;            // producing what it publishes and consuming every remote
+                                          // producer it was told of, all resumed and receiving
+  const std::map<std::string, AudioStreamStats>& audio_stats() const;  // by remote username
+  const ClientCounters& counters() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sfusim::clients
