@@ -1,11 +1,14 @@
 // The `sfusim` program: hands its arguments to RunCli (cli.h), with the built-in scenario library
-// this build was configured with and the built-in demo.
+// this build was configured with, the scenario runner, the built-in demo, and the one wall clock
+// of the program (only for result.json's wall_s: nothing simulated ever reads it).
+#include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "sfusim/scenario/cli.h"
 #include "sfusim/scenario/demo.h"
+#include "sfusim/scenario/scenario_runner.h"
 
 #ifndef SFUSIM_LIBRARY_DIR
 #define SFUSIM_LIBRARY_DIR ""
@@ -16,6 +19,12 @@ int main(int argc, char** argv) {
   sfusim::scenario::CliEnvironment env;
   env.library_dir = SFUSIM_LIBRARY_DIR;
   env.run_demo = sfusim::scenario::RunDemo;
+  env.run_scenario = sfusim::scenario::RunScenario;
+  env.wall_seconds = [] {
+    using Clock = std::chrono::steady_clock;
+    return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+  };
+  env.default_is_suite = true;
   int code = sfusim::scenario::RunCli(std::move(args), std::cout, std::cerr, env);
   std::cout.flush();
   return code;

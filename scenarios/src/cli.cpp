@@ -9,18 +9,27 @@
 #include <span>
 #include <string_view>
 
+#include <fstream>
+#include <sstream>
+
+#include "sfusim/scenario/mutant_names.h"
+#include "sfusim/scenario/result_json.h"
 #include "sfusim/scenario/scenario_loader.h"
+#include "sfusim/scenario/vocabulary.h"
 #include "text_util.h"
 
 namespace sfusim::scenario {
 namespace {
 
 constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
+constexpr std::string_view kDefaultOutRoot = "sfusim-results";
+constexpr uint64_t kDefaultSeed = 1;
 constexpr int kMaxJobs = 256;
 constexpr std::size_t kMaxShownArgChars = 80;  // an argument echoed in a message is cut here
 
-constexpr std::string_view kRunnerMissing = "not supported yet (the scenario runner arrives with the SFU issue)";
+constexpr std::string_view kRunnerMissing = "not supported yet (sweeps arrive with the sweeps and reports issue)";
 
 // ---------------------------------------------------------------------------------------------
 // Commands and their flags
@@ -43,21 +52,25 @@ constexpr FlagSpec kRunFlags[] = {{"--seed", true}, {"--out", true}, {"--mutant"
 constexpr FlagSpec kSweepFlags[] = {{"--seeds", true}, {"--shard", true}, {"--jobs", true}, {"--out", true}, {"--junit", true}};
 constexpr FlagSpec kReportFlags[] = {{"--baseline", true}};
 constexpr FlagSpec kSeedFlag[] = {{"--seed", true}};
+constexpr FlagSpec kSuiteFlags[] = {{"--seed", true}, {"--out", true}};
 constexpr FlagSpec kDemoFlags[] = {{"--seed", true}, {"--pcap", true}, {"--trace", true}};
 constexpr std::span<const FlagSpec> kNoFlags;
 constexpr std::size_t kMany = 100'000;
 
 constexpr CommandSpec kCommands[] = {
     {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace]",
-     "one run (not supported yet)", kRunFlags, 1, 1},
+     "one run: writes DIR/result.json (default DIR sfusim-results/<scenario>/seed-<N>)", kRunFlags, 1, 1},
     {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE]",
      "many runs; --shard I/N (0 <= I < N) splits the list (not supported yet)", kSweepFlags, 1, 1},
     {"validate", "validate FILE_OR_DIR...", "check scenario files against the schema and semantics", kNoFlags, 1, kMany},
     {"list", "list", "the built-in scenario library, one line each", kNoFlags, 0, 0},
     {"report", "report DIR [--baseline DIR]", "Markdown and HTML from results (not supported yet)", kReportFlags, 1, 1},
     {"mutants", "mutants [FILE_OR_DIR]", "run the scenarios against every mutant (not supported yet)", kNoFlags, 0, 1},
-    {"check-determinism", "check-determinism FILE [--seed N]", "run twice, compare trace hashes (not supported yet)",
-     kSeedFlag, 1, 1},
+    {"check-determinism", "check-determinism FILE [--seed N]", "run twice, compare trace hashes", kSeedFlag, 1, 1},
+    {"suite", "suite [DIR] [--seed N] [--out DIR]",
+     "every scenario of DIR (default: the library) once; results and summary.txt in --out (default "
+     "sfusim-results/suite)",
+     kSuiteFlags, 0, 1},
     {"demo", "demo [--seed N] [--pcap DIR] [--trace FILE]", "the built-in simulation demo (also: no arguments)",
      kDemoFlags, 0, 0},
     {"help", "help [COMMAND]", "this text, or one command's", kNoFlags, 0, 1},
@@ -96,7 +109,7 @@ void PrintUsage(std::ostream& out) {
   out << "sfusim: deterministic simulation and conformance tests for an SFU protocol\n\n"
          "usage: sfusim [COMMAND [ARGS...]]\n\n";
   for (const CommandSpec& c : kCommands) out << "  sfusim " << c.usage << "\n      " << c.summary << "\n";
-  out << "  sfusim\n      the demo with seed 1 (until the scenario runner exists)\n\n"
+  out << "  sfusim\n      the library suite with seed 1 (sfusim suite)\n\n"
          "Exit codes: 0 success, 1 an expectation failed, 2 bad input.\n"
          "The contract: ../shared/SCENARIO.md; the scenario format: scenarios/schema/scenario.schema.json.\n";
 }
@@ -231,7 +244,17 @@ void ReadMutant(const ParsedArgs& args, Errors& error) {
   bool ok = !s->empty() && s->size() <= 64 && std::all_of(s->begin(), s->end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
-  if (!ok) error("--mutant: expected a mutant name such as consumer-leak (a-z, 0-9, -), got " + Shown(*s));
+  if (!ok) {
+    error("--mutant: expected a mutant name such as consumer-leak (a-z, 0-9, -), got " + Shown(*s));
+    return;
+  }
+  sfu::SfuMutants m;
+  if (!ApplyMutant(*s, m)) {
+    std::vector<std::string_view> names(kMutantNames.begin(), kMutantNames.end());
+    std::string_view close = ClosestMatch(*s, names);
+    error("--mutant: unknown mutant " + Shown(*s) + (close.empty() ? "" : " (did you mean " + std::string(close) + "?)") +
+          "; mutants: " + JoinNames(names));
+  }
 }
 
 void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
@@ -373,6 +396,222 @@ int Demo(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, s
   return env.run_demo(options, out, err);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Runs
+// ---------------------------------------------------------------------------------------------
+std::string Fixed(double v, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// What failed in a result, one line each (invariants, SLOs, expected events).
+void PrintFailures(const RunResult& r, std::ostream& out) {
+  for (const InvariantVerdict& v : r.invariants) {
+    if (v.passed) continue;
+    out << "  invariant " << v.name << " violated";
+    if (v.first_violation) out << " at " << Fixed(v.first_violation->at_s, 3) << " s: " << v.first_violation->detail;
+    if (v.violations > 1) out << " (" << v.violations << " violations)";
+    out << "\n";
+  }
+  for (const SloVerdict& s : r.slo) {
+    if (s.passed) continue;
+    out << "  slo " << s.metric;
+    if (!s.participant.empty()) out << " participant=" << s.participant;
+    if (!s.from.empty()) out << " from=" << s.from;
+    if (!s.after.empty()) out << " after=" << s.after;
+    out << ": value " << (s.value ? Fixed(*s.value, 4) : std::string("null"));
+    if (s.min) out << ", min " << Fixed(*s.min, 4);
+    if (s.max) out << ", max " << Fixed(*s.max, 4);
+    if (!s.note.empty()) out << " (" << s.note << ")";
+    out << "\n";
+  }
+  for (const EventVerdict& e : r.expected_events) {
+    if (e.passed) continue;
+    out << "  expected event " << e.name;
+    if (!e.participant.empty()) out << " of " << e.participant;
+    if (e.between_s) out << " in [" << Fixed(e.between_s->first, 3) << ", " << Fixed(e.between_s->second, 3) << "] s";
+    out << " did not happen\n";
+  }
+}
+
+std::string SummaryLine(const RunResult& r) {
+  return r.scenario + " seed " + std::to_string(r.seed) + (r.mutant ? " mutant " + *r.mutant : "") + ": " +
+         (r.passed ? "passed" : "FAILED") + " (trace_hash " + HexHash(r.trace_hash) + ", " + Fixed(r.sim_s, 1) +
+         " s simulated in " + Fixed(r.wall_s, 2) + " s)";
+}
+
+bool WriteTrace(const std::string& path, const sim::Trace& trace, std::string* error) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) {
+    *error = "cannot write '" + path + "'";
+    return false;
+  }
+  trace.WriteJsonLines(f);
+  return static_cast<bool>(f);
+}
+
+struct TimedRun {
+  ScenarioRun run;
+  double wall_s = 0;
+};
+
+TimedRun TimeRun(const CliEnvironment& env, const Scenario& scenario, const RunOptions& options) {
+  TimedRun t;
+  double start = env.wall_seconds ? env.wall_seconds() : 0;
+  t.run = env.run_scenario(scenario, options);
+  t.run.result.wall_s = env.wall_seconds ? env.wall_seconds() - start : 0;
+  return t;
+}
+
+std::optional<Scenario> LoadOne(const std::string& file, std::ostream& err) {
+  LoadResult loaded = LoadScenarioFile(file);
+  for (const Problem& p : loaded.problems) err << file << ": " << p.ToString() << "\n";
+  return loaded.scenario;
+}
+
+int Run(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
+  const std::string& file = args.positional[0];
+  std::optional<Scenario> scenario = LoadOne(file, err);
+  if (!scenario) return kExitBadInput;
+  RunOptions options;
+  options.seed = ReadSeed(args, error).value_or(kDefaultSeed);
+  options.scenario_path = file;
+  if (const std::string* m = args.Flag("--mutant")) {
+    ApplyMutant(*m, options.mutants);
+    options.mutant_name = *m;
+  }
+  std::string dir;
+  if (const std::string* o = args.Flag("--out")) {
+    dir = *o;
+  } else {
+    dir = std::string(kDefaultOutRoot) + "/" + scenario->name + "/seed-" + std::to_string(options.seed) +
+          (options.mutant_name.empty() ? "" : "-" + options.mutant_name);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    error("--out: cannot create " + Shown(dir) + ": " + ec.message());
+    return kExitBadInput;
+  }
+  if (args.Flag("--pcap")) options.pcap_dir = dir;
+  TimedRun t = TimeRun(env, *scenario, options);
+  if (!t.run.ok) {
+    error(t.run.error);
+    return kExitBadInput;
+  }
+  const RunResult& r = t.run.result;
+  std::string e;
+  if (!WriteResultFile(dir + "/result.json", r, &e)) {
+    error(e);
+    return kExitBadInput;
+  }
+  if (args.Flag("--trace") && t.run.trace && !WriteTrace(dir + "/trace.jsonl", *t.run.trace, &e)) {
+    error("--trace: " + e);
+    return kExitBadInput;
+  }
+  out << SummaryLine(r) << "\n";
+  out << "  result: " << dir << "/result.json\n";
+  if (r.passed) return kExitOk;
+  PrintFailures(r, out);
+  out << "  seed " << r.seed << "; reproduce: " << r.reproduce << "\n";
+  return kExitFailed;
+}
+
+int CheckDeterminism(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err,
+                     Errors& error) {
+  const std::string& file = args.positional[0];
+  std::optional<Scenario> scenario = LoadOne(file, err);
+  if (!scenario) return kExitBadInput;
+  RunOptions options;
+  options.seed = ReadSeed(args, error).value_or(kDefaultSeed);
+  options.scenario_path = file;
+  ScenarioRun a = env.run_scenario(*scenario, options);
+  if (!a.ok) {
+    error(a.error);
+    return kExitBadInput;
+  }
+  ScenarioRun b = env.run_scenario(*scenario, options);
+  if (!b.ok) {
+    error(b.error);
+    return kExitBadInput;
+  }
+  const std::string name = scenario->name + " seed " + std::to_string(options.seed);
+  bool same_hash = a.result.trace_hash == b.result.trace_hash;
+  bool same_result = ResultJsonText(a.result, false) == ResultJsonText(b.result, false);
+  if (same_hash && same_result) {
+    out << name << ": deterministic (trace_hash " << HexHash(a.result.trace_hash) << ", " << a.result.trace_records
+        << " records)\n";
+    return kExitOk;
+  }
+  out << name << ": NOT deterministic: trace_hash " << HexHash(a.result.trace_hash) << " vs "
+      << HexHash(b.result.trace_hash) << (same_hash ? " (equal), but the results differ" : "") << "\n";
+  if (a.trace && b.trace) {
+    if (auto d = sim::FirstDivergence(*a.trace, *b.trace)) {
+      out << "  first divergence at record " << d->index << ", simulated time " << Fixed(d->at.seconds(), 6)
+          << " s\n  run 1: " << d->left << "\n  run 2: " << d->right << "\n";
+    }
+  }
+  out << "  reproduce: sfusim check-determinism " << file << " --seed " << options.seed << "\n";
+  return kExitFailed;
+}
+
+int Suite(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
+  std::string source = args.positional.empty() ? env.library_dir : args.positional[0];
+  if (source.empty()) {
+    error("no scenario library configured; give a directory");
+    return kExitBadInput;
+  }
+  bool ok = true;
+  std::vector<std::string> files = ExpandScenarioPaths(source, err, ok);
+  if (!ok) return kExitBadInput;
+  uint64_t seed = ReadSeed(args, error).value_or(kDefaultSeed);
+  if (error.any()) return kExitBadInput;
+  std::string root = args.Flag("--out") ? *args.Flag("--out") : std::string(kDefaultOutRoot) + "/suite";
+  std::ostringstream summary;
+  summary << "sfusim suite: " << files.size() << " scenarios, seed " << seed << "\n";
+  int passed = 0, failed = 0, broken = 0;
+  for (const std::string& file : files) {
+    std::optional<Scenario> scenario = LoadOne(file, err);
+    if (!scenario) {
+      summary << "  " << file << ": INVALID\n";
+      ++broken;
+      continue;
+    }
+    RunOptions options;
+    options.seed = seed;
+    options.scenario_path = file;
+    TimedRun t = TimeRun(env, *scenario, options);
+    if (!t.run.ok) {
+      summary << "  " << scenario->name << ": ERROR " << t.run.error << "\n";
+      ++broken;
+      continue;
+    }
+    const RunResult& r = t.run.result;
+    std::string dir = root + "/" + scenario->name;
+    std::string e;
+    if (!WriteResultFile(dir + "/result.json", r, &e)) err << "sfusim suite: " << e << "\n";
+    summary << "  " << SummaryLine(r) << "\n";
+    if (r.passed) {
+      ++passed;
+    } else {
+      ++failed;
+      std::ostringstream failures;
+      PrintFailures(r, failures);
+      std::istringstream lines(failures.str());
+      for (std::string line; std::getline(lines, line);) summary << "  " << line << "\n";
+      summary << "    reproduce: " << r.reproduce << "\n";
+    }
+  }
+  summary << "passed " << passed << ", failed " << failed << ", errors " << broken << "; results in " << root << "\n";
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);
+  std::ofstream(root + "/summary.txt") << summary.str();
+  out << summary.str();
+  if (broken) return kExitBadInput;
+  return failed ? kExitFailed : kExitOk;
+}
+
 int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const CliEnvironment& env,
                std::ostream& out, std::ostream& err) {
   Errors error(err, spec.name);
@@ -399,6 +638,16 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
   if (name == "validate") return CheckScenarioArgs(args->positional, &out, err) ? kExitOk : kExitBadInput;
   if (name == "list") return List(env, out, err);
   if (name == "demo") return Demo(*args, env, out, err, error);
+  if (name == "suite") {
+    ReadNonEmpty(*args, "--out", "a directory", error);
+    ReadSeed(*args, error);
+    if (error.any()) return kExitBadInput;
+    if (!env.run_scenario) {
+      error("scenario runs are not available in this build");
+      return kExitBadInput;
+    }
+    return Suite(*args, env, out, err, error);
+  }
 
   if (name == "run") {
     ReadSeed(*args, error);
@@ -430,6 +679,13 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
   }
   // The scenarios named must be valid even before they can run: bad input is reported as such.
   if (!args->positional.empty() && !CheckScenarioArgs(args->positional, nullptr, err)) return kExitBadInput;
+  if (name == "run" || name == "check-determinism") {
+    if (!env.run_scenario) {
+      error("scenario runs are not available in this build");
+      return kExitBadInput;
+    }
+    return name == "run" ? Run(*args, env, out, err, error) : CheckDeterminism(*args, env, out, err, error);
+  }
   if (name == "mutants") {
     error("not supported yet (mutants arrive with the fuzzing and mutants issue)");
   } else {
@@ -442,6 +698,9 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
 
 int RunCli(std::vector<std::string> args, std::ostream& out, std::ostream& err, const CliEnvironment& env) {
   if (args.empty()) {
+    if (env.default_is_suite && env.run_scenario && !env.library_dir.empty()) {
+      return RunCli({"suite"}, out, err, env);
+    }
     if (!env.run_demo) {
       err << "sfusim: the demo is not available in this build (see sfusim --help)\n";
       return kExitBadInput;

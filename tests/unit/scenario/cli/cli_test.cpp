@@ -11,18 +11,21 @@
 #include <vector>
 
 #include "sfusim/scenario/cli.h"
+#include "sfusim/scenario/scenario_runner.h"
 
 using sfusim::scenario::CliEnvironment;
 using sfusim::scenario::DemoOptions;
 using sfusim::scenario::RunCli;
+using sfusim::scenario::RunOptions;
+using sfusim::scenario::ScenarioRun;
+using sfusim::scenario::Scenario;
 namespace fs = std::filesystem;
 
 namespace {
 
 const fs::path kLibraryDir = fs::path(SFUSIM_SOURCE_DIR) / "scenarios" / "library";
 const std::string kValid = (kLibraryDir / "audio-clean-call.json").string();
-const std::string kRunnerMissing =
-    "not supported yet (the scenario runner arrives with the SFU issue)";
+const std::string kRunnerMissing = "not supported yet (sweeps arrive with the sweeps and reports issue)";
 
 struct Cli {
   int code = -1;
@@ -30,9 +33,19 @@ struct Cli {
   std::string err;
   std::optional<DemoOptions> demo;  // what the demo was called with, if it was
   int demo_calls = 0;
+  std::vector<RunOptions> runs;     // what the runner was called with
+  std::vector<std::string> run_scenarios;
 };
 
-Cli Run(std::vector<std::string> args, std::string library_dir = kLibraryDir.string()) {
+// The fake runner: passes unless the scenario's name contains "fail"; the trace hash is the seed,
+// unless `diverge` (then every call gives a different hash and trace).
+struct FakeRunner {
+  bool diverge = false;
+  bool broken = false;
+};
+
+Cli Run(std::vector<std::string> args, std::string library_dir = kLibraryDir.string(), FakeRunner fake = {},
+        bool default_is_suite = false) {
   Cli cli;
   std::ostringstream out;
   std::ostringstream err;
@@ -44,6 +57,32 @@ Cli Run(std::vector<std::string> args, std::string library_dir = kLibraryDir.str
     o << "demo ran\n";
     return 0;
   };
+  env.run_scenario = [&cli, fake](const Scenario& scenario, const RunOptions& options) {
+    cli.runs.push_back(options);
+    cli.run_scenarios.push_back(scenario.name);
+    ScenarioRun run;
+    if (fake.broken) {
+      run.error = "the SFU did not start: test";
+      return run;
+    }
+    run.ok = true;
+    run.result.scenario = scenario.name;
+    run.result.seed = options.seed;
+    if (!options.mutant_name.empty()) run.result.mutant = options.mutant_name;
+    run.result.sim_s = scenario.duration_s;
+    run.result.trace_hash = options.seed + (fake.diverge ? cli.runs.size() : 0);
+    run.result.passed = scenario.name.find("fail") == std::string::npos;
+    if (!run.result.passed) {
+      run.result.invariants.push_back({"ssrc_unique", false, sfusim::scenario::Violation{2.5, "two share 7"}, 1});
+    }
+    run.result.reproduce = sfusim::scenario::ReproduceLine(options.scenario_path, options.seed, options.mutant_name);
+    auto trace = std::make_shared<sfusim::sim::Trace>();
+    trace->RecordText(sfusim::sim::Timestamp::Millis(1500), sfusim::sim::TraceKind::kEvent, trace->Intern("x"),
+                      "event " + std::to_string(run.result.trace_hash));
+    run.trace = trace;
+    return run;
+  };
+  env.default_is_suite = default_is_suite;
   cli.code = RunCli(std::move(args), out, err, env);
   cli.out = out.str();
   cli.err = err.str();
@@ -234,17 +273,46 @@ TEST_CASE("list: no library, or a broken one, is exit 2", "[cli][list]") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Commands that need the runner: parsed, checked, then "not supported yet"
+// run, check-determinism, suite (through a fake runner)
 // ---------------------------------------------------------------------------------------------
-TEST_CASE("run: parses everything, checks the scenario, then says not supported yet", "[cli][run]") {
-  Cli c = Run({"run", kValid, "--seed", "42", "--out", "o", "--mutant", "consumer-leak", "--pcap", "--trace"});
-  CHECK(c.code == 2);
-  CHECK(c.out.empty());
-  CHECK(c.err == "sfusim run: " + kRunnerMissing + "\n");
+TEST_CASE("run: parses everything, checks the scenario, runs it and writes result.json", "[cli][run]") {
+  fs::path out = TmpDir("run-out");
+  Cli c = Run({"run", kValid, "--seed", "42", "--out", out.string(), "--mutant", "consumer-leak", "--pcap", "--trace"});
+  CHECK(c.code == 0);
+  CHECK(c.err.empty());
+  REQUIRE(c.runs.size() == 1);
+  CHECK(c.runs[0].seed == 42);
+  CHECK(c.runs[0].mutants.consumer_leak);
+  CHECK_FALSE(c.runs[0].mutants.router_cache);
+  CHECK(c.runs[0].mutant_name == "consumer-leak");
+  CHECK(c.runs[0].pcap_dir == out.string());
+  CHECK(c.runs[0].scenario_path == kValid);
+  CHECK(c.out.rfind("audio-clean-call seed 42 mutant consumer-leak: passed (trace_hash 000000000000002a, 30.0 s "
+                    "simulated in 0.00 s)\n", 0) == 0);
+  CHECK(fs::exists(out / "result.json"));
+  CHECK(fs::exists(out / "trace.jsonl"));
+  std::ifstream f(out / "result.json");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  CHECK(text.find("\"trace_hash\": \"000000000000002a\"") != std::string::npos);
+  CHECK(text.find("\"reproduce\": \"sfusim run " + kValid + " --seed 42 --mutant consumer-leak\"") != std::string::npos);
+
+  // Default seed 1.
+  fs::path out2 = TmpDir("run-out2");
+  Cli d = Run({"run", kValid, "--out", out2.string()});
+  CHECK(d.code == 0);
+  REQUIRE(d.runs.size() == 1);
+  CHECK(d.runs[0].seed == 1);
+  CHECK(d.runs[0].pcap_dir.empty());
+  CHECK_FALSE(fs::exists(out2 / "trace.jsonl"));
 
   CHECK(Run({"run", kValid, "--seed", "x"}).err == "sfusim run: --seed: expected a non-negative integer, got 'x'\n");
   CHECK(Run({"run", kValid, "--mutant", "Consumer Leak"}).err ==
         "sfusim run: --mutant: expected a mutant name such as consumer-leak (a-z, 0-9, -), got 'Consumer Leak'\n");
+  Cli unknown = Run({"run", kValid, "--mutant", "consumer-lek"});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.runs.empty());
+  CHECK(unknown.err == "sfusim run: --mutant: unknown mutant 'consumer-lek' (did you mean consumer-leak?); mutants: "
+                       "consumer-leak, transport-replace, producer-limit-race, router-cache, no-worker-health\n");
   CHECK(Run({"run", kValid, "--out="}).err == "sfusim run: --out: expected a directory, got ''\n");
 
   CHECK(Run({"run", kLibraryDir.string()}).err ==
@@ -254,8 +322,67 @@ TEST_CASE("run: parses everything, checks the scenario, then says not supported 
   std::string bad = Write(dir / "bad.json", kBadScenario);
   Cli invalid = Run({"run", bad});
   CHECK(invalid.code == 2);
+  CHECK(invalid.runs.empty());
   CHECK(invalid.err.rfind(bad + ": /sfu/workers: must be an integer in [1, 64], got 0\n", 0) == 0);
-  CHECK(invalid.err.find("not supported yet") == std::string::npos);
+}
+
+TEST_CASE("run: a failing run exits 1 and prints what failed, its seed and reproduce line", "[cli][run]") {
+  fs::path dir = TmpDir("run-fail");
+  std::string failing = Write(dir / "f.json", R"({"name": "will-fail", "duration_s": 5, "participants": [{"id": "a"}]})");
+  Cli c = Run({"run", failing, "--seed", "7", "--out", (dir / "o").string()});
+  CHECK(c.code == 1);
+  CHECK(c.out.find("will-fail seed 7: FAILED") != std::string::npos);
+  CHECK(c.out.find("  invariant ssrc_unique violated at 2.500 s: two share 7\n") != std::string::npos);
+  CHECK(c.out.find("  seed 7; reproduce: sfusim run " + failing + " --seed 7\n") != std::string::npos);
+  CHECK(fs::exists(dir / "o" / "result.json"));
+}
+
+TEST_CASE("run: a world that cannot be built is exit 2 with the reason", "[cli][run]") {
+  fs::path out = TmpDir("run-broken");
+  Cli c = Run({"run", kValid, "--out", out.string()}, kLibraryDir.string(), FakeRunner{false, true});
+  CHECK(c.code == 2);
+  CHECK(c.err == "sfusim run: the SFU did not start: test\n");
+}
+
+TEST_CASE("run without a runner in the environment is refused", "[cli][run]") {
+  std::ostringstream out;
+  std::ostringstream err;
+  CliEnvironment env;
+  CHECK(RunCli({"run", kValid}, out, err, env) == 2);
+  CHECK(err.str() == "sfusim run: scenario runs are not available in this build\n");
+}
+
+TEST_CASE("check-determinism: equal runs exit 0, different ones exit 1 naming the first divergence",
+          "[cli][determinism]") {
+  Cli same = Run({"check-determinism", kValid, "--seed", "3"});
+  CHECK(same.code == 0);
+  CHECK(same.runs.size() == 2);
+  CHECK(same.out == "audio-clean-call seed 3: deterministic (trace_hash 0000000000000003, 0 records)\n");
+  Cli differ = Run({"check-determinism", kValid, "--seed", "3"}, kLibraryDir.string(), FakeRunner{true, false});
+  CHECK(differ.code == 1);
+  CHECK(differ.out.find("audio-clean-call seed 3: NOT deterministic: trace_hash 0000000000000004 vs "
+                        "0000000000000005\n") == 0);
+  CHECK(differ.out.find("first divergence at record 0, simulated time 1.500000 s\n") != std::string::npos);
+  CHECK(differ.out.find("reproduce: sfusim check-determinism " + kValid + " --seed 3") != std::string::npos);
+  CHECK(Run({"check-determinism", kValid, "--seed", "-3"}).err ==
+        "sfusim check-determinism: --seed: expected a non-negative integer, got '-3'\n");
+}
+
+TEST_CASE("suite: every library scenario once, results and a summary", "[cli][suite]") {
+  fs::path out = TmpDir("suite");
+  Cli c = Run({"suite", "--out", out.string(), "--seed", "2"});
+  CHECK(c.code == 0);
+  CHECK(c.runs.size() >= 10);
+  for (const RunOptions& o : c.runs) CHECK(o.seed == 2);
+  CHECK(fs::exists(out / "summary.txt"));
+  CHECK(fs::exists(out / "audio-clean-call" / "result.json"));
+  CHECK(c.out.find("passed " + std::to_string(c.runs.size()) + ", failed 0, errors 0") != std::string::npos);
+
+  // No arguments: the suite when the environment says so, else the demo.
+  Cli suite = Run({}, kLibraryDir.string(), FakeRunner{}, true);
+  CHECK(suite.demo_calls == 0);
+  CHECK(suite.runs.size() == c.runs.size());
+  CHECK(suite.code == 0);
 }
 
 TEST_CASE("sweep: --seeds, --shard, --jobs are checked", "[cli][sweep]") {
@@ -280,10 +407,7 @@ TEST_CASE("sweep: --seeds, --shard, --jobs are checked", "[cli][sweep]") {
   CHECK(ok.err == "sfusim sweep: " + kRunnerMissing + "\n");
 }
 
-TEST_CASE("check-determinism, report and mutants", "[cli]") {
-  CHECK(Run({"check-determinism", kValid, "--seed", "3"}).err == "sfusim check-determinism: " + kRunnerMissing + "\n");
-  CHECK(Run({"check-determinism", kValid, "--seed", "-3"}).err ==
-        "sfusim check-determinism: --seed: expected a non-negative integer, got '-3'\n");
+TEST_CASE("report and mutants", "[cli]") {
   fs::path results = TmpDir("report");
   Cli report = Run({"report", results.string(), "--baseline", "b"});
   CHECK(report.code == 2);

@@ -1,0 +1,75 @@
+// ScenarioRunner: one deterministic run of a scenario (E2E_DESIGN.md "World layout",
+// ../shared/SCENARIO.md): builds the simulated world (host "sfu" at 10.0.0.1 with the reference
+// SfuServer, one host and one WebClient per participant, links from the scenario), plays the
+// timeline, runs the invariant checkers continuously, then computes metrics, SLO and event
+// verdicts into a RunResult.
+//
+// Contract:
+// - Deterministic: every RNG is Rng::Stream(seed, name) ("sfu", "sfu/restart-<k>",
+//   "client/<id>", the network's "link/<from>-><to>"); nothing reads a clock. Two runs with the
+//   same scenario, options and binaries give the same trace hash and the same result (wall_s,
+//   which the caller measures, aside).
+// - Timeline: participants start at join_at_s (before the timeline's actions at the same time),
+//   actions run in file order. Actions that need the video issue are ignored (the loader rejects
+//   them unless told otherwise). A client action aimed at a participant whose client does not
+//   exist yet is skipped and noted in the trace.
+// - restart_sfu crashes host "sfu", destroys the SfuServer, restarts the host after down_s and
+//   starts a fresh SfuServer (same config, channel codecs as changed so far).
+// - Invariants: the scenario's list ("all" = every name); fallback_iff_thresholds is listed as
+//   not applicable (it needs the native sender of the video issue), never as passed.
+// - Run() may be called once. It returns false with `error` only when the world cannot be built
+//   (an SFU that will not start, a pcap file that cannot be written); a failing scenario is a
+//   RunResult with passed = false.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sfusim/scenario/run_result.h"
+#include "sfusim/scenario/scenario.h"
+#include "sfusim/sfu/sfu_mutants.h"
+#include "sfusim/sim/trace.h"
+
+namespace sfusim::scenario {
+
+struct RunOptions {
+  uint64_t seed = 1;
+  sfu::SfuMutants mutants;
+  std::string mutant_name;    // as given on the command line ("" = none), for the result
+  std::string pcap_dir;       // "" = no pcap; else one <from>-<to>.pcap per link
+  std::string scenario_path;  // for the reproduce line ("" = the scenario's name + ".json")
+};
+
+class ScenarioRunner {
+ public:
+  ScenarioRunner(const Scenario& scenario, RunOptions options);
+  ~ScenarioRunner();
+  ScenarioRunner(const ScenarioRunner&) = delete;
+  ScenarioRunner& operator=(const ScenarioRunner&) = delete;
+
+  bool Run(RunResult* result, std::string* error);
+  // The run's trace (complete after Run()).
+  const sim::Trace& trace() const;
+
+ private:
+  class World;
+  std::unique_ptr<World> world_;
+};
+
+// One run as the command line needs it: the result and the trace (for check-determinism and
+// --trace), or the error that kept the world from being built.
+struct ScenarioRun {
+  bool ok = false;
+  std::string error;
+  RunResult result;
+  // The run's trace; it keeps the finished world alive (so it may be large: drop it when done).
+  std::shared_ptr<const sim::Trace> trace;
+};
+ScenarioRun RunScenario(const Scenario& scenario, const RunOptions& options);
+
+// The reproduce line: "sfusim run <path> --seed <seed>[ --mutant <name>]".
+std::string ReproduceLine(const std::string& scenario_path, uint64_t seed, const std::string& mutant);
+
+}  // namespace sfusim::scenario
