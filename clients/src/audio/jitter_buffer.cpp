@@ -45,14 +45,16 @@ int64_t JitterBuffer::ExtendSeq(uint16_t seq) {
 }
 
 void JitterBuffer::UpdateTarget() {
-  std::vector<int64_t> sorted(transit_us_.begin(), transit_us_.end());
-  std::sort(sorted.begin(), sorted.end());
-  const int64_t min = sorted.front();
+  // Runs once per packet: a selection (nth_element) rather than a full sort, on a reused buffer.
+  scratch_.assign(transit_us_.begin(), transit_us_.end());
+  const int64_t min = *std::min_element(scratch_.begin(), scratch_.end());
   const size_t rank = std::clamp<size_t>(
-      static_cast<size_t>(kDelayPercentile / 100.0 * static_cast<double>(sorted.size()) + 0.999999), 1, sorted.size());
+      static_cast<size_t>(kDelayPercentile / 100.0 * static_cast<double>(scratch_.size()) + 0.999999), 1,
+      scratch_.size());
+  const auto at_rank = scratch_.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(scratch_.begin(), at_rank, scratch_.end());
   min_transit_ = sim::TimeDelta::Micros(min);
-  target_delay_ =
-      std::clamp(sim::TimeDelta::Micros(sorted[rank - 1] - min) + kTargetMargin, kMinTargetDelay, kMaxTargetDelay);
+  target_delay_ = std::clamp(sim::TimeDelta::Micros(*at_rank - min) + kTargetMargin, kMinTargetDelay, kMaxTargetDelay);
 }
 
 JitterBuffer::InsertResult JitterBuffer::Insert(JitterPacket packet) {
