@@ -20,6 +20,7 @@ void JitterBuffer::Reset() {
   packets_.clear();
   std::fill(seq_seen_.begin(), seq_seen_.end(), -1);
   transit_us_.clear();
+  sorted_transit_us_.clear();
   target_delay_ = kInitialTargetDelay;
   last_played_seq_ = -1;
   last_voice_ = true;
@@ -45,14 +46,13 @@ int64_t JitterBuffer::ExtendSeq(uint16_t seq) {
 }
 
 void JitterBuffer::UpdateTarget() {
-  // Runs once per packet: a selection (nth_element) rather than a full sort, on a reused buffer.
-  scratch_.assign(transit_us_.begin(), transit_us_.end());
-  const int64_t min = *std::min_element(scratch_.begin(), scratch_.end());
+  // Runs once per packet: the window is kept sorted as packets come and go (Insert), so the minimum
+  // and the percentile are read off directly.
+  const std::vector<int64_t>& sorted = sorted_transit_us_;
+  const int64_t min = sorted.front();
   const size_t rank = std::clamp<size_t>(
-      static_cast<size_t>(kDelayPercentile / 100.0 * static_cast<double>(scratch_.size()) + 0.999999), 1,
-      scratch_.size());
-  const auto at_rank = scratch_.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-  std::nth_element(scratch_.begin(), at_rank, scratch_.end());
+      static_cast<size_t>(kDelayPercentile / 100.0 * static_cast<double>(sorted.size()) + 0.999999), 1, sorted.size());
+  const auto at_rank = sorted.begin() + static_cast<std::ptrdiff_t>(rank - 1);
   min_transit_ = sim::TimeDelta::Micros(min);
   target_delay_ = std::clamp(sim::TimeDelta::Micros(*at_rank - min) + kTargetMargin, kMinTargetDelay, kMaxTargetDelay);
 }
@@ -76,8 +76,15 @@ JitterBuffer::InsertResult JitterBuffer::Insert(JitterPacket packet) {
   const size_t slot = HistorySlot(ext_seq);
   if (seq_seen_[slot] == ext_seq) return InsertResult::kDuplicate;
   // Late packets count most: they are what the target delay must cover.
-  transit_us_.push_back((packet.arrival - sim::Timestamp::Zero() - TsToTime(ext_ts)).us());
-  if (transit_us_.size() > kDelayWindowPackets) transit_us_.pop_front();
+  const int64_t transit_us = (packet.arrival - sim::Timestamp::Zero() - TsToTime(ext_ts)).us();
+  transit_us_.push_back(transit_us);
+  sorted_transit_us_.insert(std::upper_bound(sorted_transit_us_.begin(), sorted_transit_us_.end(), transit_us),
+                            transit_us);
+  if (transit_us_.size() > kDelayWindowPackets) {
+    sorted_transit_us_.erase(
+        std::lower_bound(sorted_transit_us_.begin(), sorted_transit_us_.end(), transit_us_.front()));
+    transit_us_.pop_front();
+  }
   UpdateTarget();
   if (ext_ts <= playout_ts_ - kHalfFrame || ext_seq <= last_played_seq_) {
     seq_seen_[slot] = ext_seq;

@@ -130,7 +130,7 @@ class JitterBuffer {
   std::map<int64_t, std::pair<int64_t, JitterPacket>> packets_;  // ext ts -> (ext seq, packet)
   std::vector<int64_t> seq_seen_ = std::vector<int64_t>(kSeqHistory, -1);
   std::deque<int64_t> transit_us_;  // recent transit delays (arrival - media time)
-  std::vector<int64_t> scratch_;    // UpdateTarget's working copy, kept to avoid an allocation per packet
+  std::vector<int64_t> sorted_transit_us_;  // the same values kept sorted (an order statistic per packet)
 };
 
 }  // namespace sfusim::clients
