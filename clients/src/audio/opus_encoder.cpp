@@ -102,26 +102,6 @@ protocol::Status OpusEncoder::SetBitrate(int bitrate_bps) {
   c.bitrate_bps = bitrate_bps;
   return impl_->Apply(c);
 }
-protocol::Status OpusEncoder::SetDtx(bool dtx) {
-  OpusEncoderConfig c = impl_->config;
-  c.dtx = dtx;
-  return impl_->Apply(c);
-}
-protocol::Status OpusEncoder::SetFec(bool fec) {
-  OpusEncoderConfig c = impl_->config;
-  c.fec = fec;
-  return impl_->Apply(c);
-}
-protocol::Status OpusEncoder::SetComplexity(int complexity) {
-  OpusEncoderConfig c = impl_->config;
-  c.complexity = complexity;
-  return impl_->Apply(c);
-}
-protocol::Status OpusEncoder::SetPacketLossPercent(int percent) {
-  OpusEncoderConfig c = impl_->config;
-  c.packet_loss_percent = percent;
-  return impl_->Apply(c);
-}
 protocol::Status OpusEncoder::Reconfigure(const OpusEncoderConfig& config) { return impl_->Apply(config); }
 
 const OpusEncoderConfig& OpusEncoder::config() const { return impl_->config; }

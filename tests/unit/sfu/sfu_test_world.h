@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -310,18 +311,21 @@ class World {
     return c.caps;
   }
 
-  static MediaProduceRequest AudioProduce(const std::string& transport_id, const RtpCapabilities& caps, uint32_t ssrc) {
+  // A produce request with the router's first codec named `mime` (payload type as the router
+  // prefers, else `default_pt`) and one encoding with `ssrc`.
+  static MediaProduceRequest Produce(const std::string& transport_id, const RtpCapabilities& caps, uint32_t ssrc,
+                                     MediaKind kind, MediaSource source, std::string_view mime, uint8_t default_pt) {
     MediaProduceRequest m;
     m.transport_id = transport_id;
-    m.kind = MediaKind::kAudio;
-    m.source = MediaSource::kMicrophone;
+    m.kind = kind;
+    m.source = source;
     for (const auto& cap : caps.codecs) {
-      if (cap.mime_type == "audio/opus") {
+      if (cap.mime_type == mime) {
         RtpCodecParameters codec;
         codec.mime_type = cap.mime_type;
-        codec.payload_type = cap.preferred_payload_type.value_or(kPayloadTypeOpus);
+        codec.payload_type = cap.preferred_payload_type.value_or(default_pt);
         codec.clock_rate = cap.clock_rate;
-        codec.channels = cap.channels;
+        if (kind == MediaKind::kAudio) codec.channels = cap.channels;
         codec.parameters = cap.parameters;
         codec.rtcp_feedback = cap.rtcp_feedback;
         m.rtp_parameters.codecs.push_back(codec);
@@ -334,28 +338,14 @@ class World {
     return m;
   }
 
+  static MediaProduceRequest AudioProduce(const std::string& transport_id, const RtpCapabilities& caps, uint32_t ssrc) {
+    return Produce(transport_id, caps, ssrc, MediaKind::kAudio, MediaSource::kMicrophone, "audio/opus",
+                   kPayloadTypeOpus);
+  }
+
   static MediaProduceRequest VideoProduce(const std::string& transport_id, const RtpCapabilities& caps, uint32_t ssrc,
                                           MediaSource source) {
-    MediaProduceRequest m;
-    m.transport_id = transport_id;
-    m.kind = MediaKind::kVideo;
-    m.source = source;
-    for (const auto& cap : caps.codecs) {
-      if (cap.mime_type == "video/VP8") {
-        RtpCodecParameters codec;
-        codec.mime_type = cap.mime_type;
-        codec.payload_type = cap.preferred_payload_type.value_or(kPayloadTypeVp8);
-        codec.clock_rate = cap.clock_rate;
-        codec.parameters = cap.parameters;
-        codec.rtcp_feedback = cap.rtcp_feedback;
-        m.rtp_parameters.codecs.push_back(codec);
-        break;
-      }
-    }
-    RtpEncodingParameters enc;
-    enc.ssrc = ssrc;
-    m.rtp_parameters.encodings.push_back(enc);
-    return m;
+    return Produce(transport_id, caps, ssrc, MediaKind::kVideo, source, "video/VP8", kPayloadTypeVp8);
   }
 
   // Full publisher setup: caps, send transport, audio producer with `ssrc`. Returns producer id.

@@ -42,10 +42,6 @@ class OpusEncoder {
   protocol::Status Encode(std::span<const int16_t> pcm, std::vector<uint8_t>* out);
 
   protocol::Status SetBitrate(int bitrate_bps);
-  protocol::Status SetDtx(bool dtx);
-  protocol::Status SetFec(bool fec);
-  protocol::Status SetComplexity(int complexity);
-  protocol::Status SetPacketLossPercent(int percent);
   protocol::Status Reconfigure(const OpusEncoderConfig& config);
 
   const OpusEncoderConfig& config() const;
