@@ -55,8 +55,31 @@ AsioNet::~AsioNet() {
   acceptors_.clear();
 }
 
+void AsioNet::SetDatagramPortRange(uint16_t first, uint16_t last) {
+  if (first == 0 || first > last) {
+    range_first_ = range_last_ = range_next_ = 0;
+    return;
+  }
+  range_first_ = first;
+  range_last_ = last;
+  range_next_ = first;
+}
+
 std::unique_ptr<DatagramSocket> AsioNet::OpenDatagram(uint16_t port, DatagramSocket::Receiver* receiver,
                                                       std::string* error) {
+  if (port == 0 && range_first_ != 0) {
+    const uint32_t span = uint32_t{range_last_} - range_first_ + 1;
+    for (uint32_t i = 0; i < span; ++i) {
+      const uint16_t p = range_next_;
+      range_next_ = p == range_last_ ? range_first_ : static_cast<uint16_t>(p + 1);
+      if (auto s = OpenDatagram(p, receiver, nullptr)) return s;
+    }
+    if (error) {
+      *error = "no free UDP port in " + std::to_string(range_first_) + "-" + std::to_string(range_last_) + " on " +
+               SocketAddress{ip_, 0}.IpString();
+    }
+    return nullptr;
+  }
   boost::asio::ip::udp::socket socket(loop_->io().context());
   boost::system::error_code ec;
   const boost::asio::ip::udp::endpoint ep(ToAsioAddress(ip_), port);

@@ -5,7 +5,8 @@
 // Contract (net.h, made precise for real sockets):
 // - A host is an IPv4 address of this machine to bind to (real-network tests use the loopback
 //   range 127.0.0.0/8 only). host_ip() is that address.
-// - Datagrams: OpenDatagram(port) binds UDP ip:port (0 = an ephemeral port the kernel picks).
+// - Datagrams: OpenDatagram(port) binds UDP ip:port (0 = an ephemeral port the kernel picks, or
+//   the next free port of SetDatagramPortRange's range, tried in turn from where the last left off).
 //   SendTo() is a non-blocking send: false when the socket is closed, the datagram is larger than
 //   kMaxDatagramBytes, or the kernel refused it (buffer full, unreachable); it never blocks.
 // - Message streams: TCP, each message framed as a 4-byte big-endian length then the bytes
@@ -52,6 +53,9 @@ class AsioNet final : public Net {
   void StopListening(uint16_t port) override;
   void Connect(const SocketAddress& to, ConnectCallback on_connected) override;
 
+  // Ports OpenDatagram(0) takes from (a server's --rtp-ports A-B); first > last or 0 clears it.
+  void SetDatagramPortRange(uint16_t first, uint16_t last);
+
   // The port of the most recent successful Listen() (useful after Listen(0)); 0 before.
   uint16_t listening_port() const { return last_listen_port_; }
 
@@ -60,6 +64,7 @@ class AsioNet final : public Net {
   RealTimeLoop* loop_;
   uint32_t ip_;
   uint16_t last_listen_port_ = 0;
+  uint16_t range_first_ = 0, range_last_ = 0, range_next_ = 0;
   std::map<uint16_t, std::unique_ptr<Acceptor>> acceptors_;
   std::shared_ptr<bool> alive_;  // connect callbacks check it: none reaches a destroyed Net
 };

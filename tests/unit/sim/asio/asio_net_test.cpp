@@ -188,3 +188,29 @@ TEST_CASE("RealTimeLoop: scheduler timers fire in order on the wall clock, and t
 
 }  // namespace
 }  // namespace sfusim::sim
+
+namespace sfusim::sim {
+namespace {
+
+TEST_CASE("AsioNet: OpenDatagram(0) takes ports from the configured range and says when it is exhausted") {
+  RealTimeLoop loop;
+  AsioNet probe(&loop, kLoopback);
+  Inbox in;
+  // Find two adjacent free ports by asking the kernel, then release them.
+  auto s = probe.OpenDatagram(0, &in);
+  REQUIRE(s);
+  const uint16_t first = s->local_address().port;
+  s->Close();
+  s.reset();
+  AsioNet net(&loop, kLoopback);
+  net.SetDatagramPortRange(first, first);
+  auto a = net.OpenDatagram(0, &in);
+  REQUIRE(a);
+  CHECK(a->local_address().port == first);
+  std::string error;
+  CHECK_FALSE(net.OpenDatagram(0, &in, &error));
+  CHECK(error == "no free UDP port in " + std::to_string(first) + "-" + std::to_string(first) + " on 127.0.0.1");
+}
+
+}  // namespace
+}  // namespace sfusim::sim
