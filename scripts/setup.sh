@@ -5,12 +5,14 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  cmake ninja-build pkg-config g++ clang-14 libclang-rt-14-dev
+  cmake ninja-build pkg-config g++ clang-14 libclang-rt-14-dev ccache
   # libraries (ENVIRONMENT.md)
   libboost-dev libsrtp2-dev libopus-dev libopenh264-dev nlohmann-json3-dev
   catch2 librapidcheck-dev libbenchmark-dev
   # test peers
   tshark
+  # the report test opens the HTML report in headless Chromium; python3 checks its screenshot
+  chromium python3
 )
 
 missing=()

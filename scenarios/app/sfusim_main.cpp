@@ -1,7 +1,11 @@
 // The `sfusim` program: hands its arguments to RunCli (cli.h), with the built-in scenario library
 // this build was configured with, the scenario runner, the built-in demo, and the one wall clock
-// of the program (only for result.json's wall_s: nothing simulated ever reads it).
+// of the program (only for result.json's wall_s: nothing simulated ever reads it). `sweep` runs
+// this same program (/proc/self/exe, else argv[0]) as its worker processes.
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -25,6 +29,11 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
   };
   env.default_is_suite = true;
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec && argc > 0) self = std::filesystem::absolute(argv[0], ec);
+  env.self_exe = self.string();
+  env.out_is_tty = isatty(STDOUT_FILENO) == 1;
   int code = sfusim::scenario::RunCli(std::move(args), std::cout, std::cerr, env);
   std::cout.flush();
   return code;

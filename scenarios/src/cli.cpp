@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -15,6 +16,9 @@
 #include "sfusim/scenario/mutant_names.h"
 #include "sfusim/scenario/result_json.h"
 #include "sfusim/scenario/scenario_loader.h"
+#include "sfusim/scenario/sweep_command.h"
+#include "sfusim/scenario/sweep_plan.h"
+#include "sfusim/scenario/sweep_processes.h"
 #include "sfusim/scenario/vocabulary.h"
 #include "text_util.h"
 
@@ -29,7 +33,7 @@ constexpr uint64_t kDefaultSeed = 1;
 constexpr int kMaxJobs = 256;
 constexpr std::size_t kMaxShownArgChars = 80;  // an argument echoed in a message is cut here
 
-constexpr std::string_view kRunnerMissing = "not supported yet (sweeps arrive with the sweeps and reports issue)";
+constexpr double kMaxTimeoutS = 7 * 24 * 3600.0;
 
 // ---------------------------------------------------------------------------------------------
 // Commands and their flags
@@ -49,8 +53,9 @@ struct CommandSpec {
 };
 
 constexpr FlagSpec kRunFlags[] = {{"--seed", true}, {"--out", true}, {"--mutant", true}, {"--pcap", false}, {"--trace", false}};
-constexpr FlagSpec kSweepFlags[] = {{"--seeds", true}, {"--shard", true}, {"--jobs", true}, {"--out", true}, {"--junit", true}};
-constexpr FlagSpec kReportFlags[] = {{"--baseline", true}};
+constexpr FlagSpec kSweepFlags[] = {{"--seeds", true}, {"--shard", true}, {"--jobs", true},
+                                   {"--out", true},   {"--junit", true}, {"--timeout-s", true}};
+constexpr FlagSpec kReportFlags[] = {{"--baseline", true}, {"--out", true}, {"--bench", true}};
 constexpr FlagSpec kSeedFlag[] = {{"--seed", true}};
 constexpr FlagSpec kSuiteFlags[] = {{"--seed", true}, {"--out", true}};
 constexpr FlagSpec kDemoFlags[] = {{"--seed", true}, {"--pcap", true}, {"--trace", true}};
@@ -60,11 +65,17 @@ constexpr std::size_t kMany = 100'000;
 constexpr CommandSpec kCommands[] = {
     {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace]",
      "one run: writes DIR/result.json (default DIR sfusim-results/<scenario>/seed-<N>)", kRunFlags, 1, 1},
-    {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE]",
-     "many runs; --shard I/N (0 <= I < N) splits the list (not supported yet)", kSweepFlags, 1, 1},
+    {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE] [--timeout-s S]",
+     "every scenario x seed in J worker processes (default: the cores), results in --out (default "
+     "sfusim-results/sweep); --shard I/N (0 <= I < N) runs every N-th run starting at I; each run is "
+     "killed after S wall seconds (default 600)",
+     kSweepFlags, 1, 1},
     {"validate", "validate FILE_OR_DIR...", "check scenario files against the schema and semantics", kNoFlags, 1, kMany},
     {"list", "list", "the built-in scenario library, one line each", kNoFlags, 0, 0},
-    {"report", "report DIR [--baseline DIR]", "Markdown and HTML from results (not supported yet)", kReportFlags, 1, 1},
+    {"report", "report DIR [--baseline DIR] [--out DIR] [--bench FILE]",
+     "report.md and report.html from every result under DIR (into --out, default DIR); --baseline: "
+     "the changes against it, exit 1 on a regression; --bench: perf.html from sfusim-bench JSON",
+     kReportFlags, 1, 1},
     {"mutants", "mutants [FILE_OR_DIR]", "run the scenarios against every mutant (not supported yet)", kNoFlags, 0, 1},
     {"check-determinism", "check-determinism FILE [--seed N]", "run twice, compare trace hashes", kSeedFlag, 1, 1},
     {"suite", "suite [DIR] [--seed N] [--out DIR]",
@@ -103,6 +114,12 @@ std::string Shown(std::string_view arg) {
     }
   }
   return out + "'";
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
 }
 
 void PrintUsage(std::ostream& out) {
@@ -273,6 +290,8 @@ void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
       error("--seeds: expected A..B (two non-negative integers), got " + Shown(*seeds));
     } else if (*a > *b) {
       error("--seeds: expected A..B with A <= B, got " + Shown(*seeds));
+    } else if (auto range = ParseSeedRange(*seeds); !range) {
+      error("--seeds: " + range.error().message);
     }
   }
   if (const std::string* shard = args.Flag("--shard")) {
@@ -283,7 +302,7 @@ void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
       i = ParseU64(std::string_view(*shard).substr(0, slash));
       n = ParseU64(std::string_view(*shard).substr(slash + 1));
     }
-    if (!i || !n || *n == 0 || *i >= *n) {
+    if (!i || !n || *n == 0 || *i >= *n || *n > kMaxShards) {
       error("--shard: expected I/N, shard I of N with 0 <= I < N (e.g. 0/4), got " + Shown(*shard));
     }
   }
@@ -291,6 +310,13 @@ void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
     auto j = ParseU64(*jobs);
     if (!j || *j < 1 || *j > static_cast<uint64_t>(kMaxJobs)) {
       error("--jobs: expected an integer in [1, " + std::to_string(kMaxJobs) + "], got " + Shown(*jobs));
+    }
+  }
+  if (const std::string* t = args.Flag("--timeout-s")) {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+    if (t->empty() || ec != std::errc() || ptr != t->data() + t->size() || !(v > 0) || v > kMaxTimeoutS) {
+      error("--timeout-s: expected seconds in (0, " + Fixed(kMaxTimeoutS, 0) + "], got " + Shown(*t));
     }
   }
   ReadNonEmpty(args, "--out", "a directory", error);
@@ -399,12 +425,6 @@ int Demo(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, s
 // ---------------------------------------------------------------------------------------------
 // Runs
 // ---------------------------------------------------------------------------------------------
-std::string Fixed(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 // What failed in a result, one line each (invariants, SLOs, expected events).
 void PrintFailures(const RunResult& r, std::ostream& out) {
   for (const InvariantVerdict& v : r.invariants) {
@@ -608,8 +628,68 @@ int Suite(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, 
   std::filesystem::create_directories(root, ec);
   std::ofstream(root + "/summary.txt") << summary.str();
   out << summary.str();
+  // The report over the suite's results (the default main job's artefact).
+  ReportCommandOptions report;
+  report.results_dir = root;
+  report.title = "sfusim suite (seed " + std::to_string(seed) + ")";
+  std::ostringstream report_out;
+  std::ostringstream report_err;
+  int report_code = RunReportCommand(report, report_out, report_err);
+  if (report_code == kExitBadInput) {
+    err << report_err.str();
+  } else {
+    out << "report: " << root << "/report.html (Markdown: " << root << "/report.md)\n";
+  }
   if (broken) return kExitBadInput;
   return failed ? kExitFailed : kExitOk;
+}
+
+int Sweep(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
+  if (env.self_exe.empty()) {
+    error("sweeps need the sfusim program to run (no self_exe in this environment)");
+    return kExitBadInput;
+  }
+  bool ok = true;
+  std::vector<std::string> files = ExpandScenarioPaths(args.positional[0], err, ok);
+  if (!ok) return kExitBadInput;
+  SweepCommandOptions options;
+  std::map<std::string, std::string> seen;  // scenario name -> file
+  for (const std::string& file : files) {
+    std::optional<Scenario> scenario = LoadOne(file, err);
+    if (!scenario) return kExitBadInput;
+    auto [it, fresh] = seen.emplace(scenario->name, file);
+    if (!fresh) {
+      error("two scenario files are named " + Shown(scenario->name) + " (" + it->second + ", " + file +
+            "): their results would share a directory");
+      return kExitBadInput;
+    }
+    options.scenarios.emplace_back(file, scenario->name);
+  }
+  options.seeds = ParseSeedRange(*args.Flag("--seeds")).value();
+  if (const std::string* shard = args.Flag("--shard")) options.shard = ParseShard(*shard).value();
+  options.jobs = env.default_jobs > 0 ? env.default_jobs : DefaultParallelism();
+  if (const std::string* jobs = args.Flag("--jobs")) options.jobs = static_cast<int>(*ParseU64(*jobs));
+  if (const std::string* t = args.Flag("--timeout-s")) options.timeout_s = std::strtod(t->c_str(), nullptr);
+  options.out_dir = args.Flag("--out") ? *args.Flag("--out") : std::string(kDefaultOutRoot) + "/sweep";
+  if (const std::string* junit = args.Flag("--junit")) options.junit_file = *junit;
+  options.self_exe = env.self_exe;
+  options.tty = env.out_is_tty;
+  std::error_code ec;
+  std::filesystem::create_directories(options.out_dir, ec);
+  if (ec) {
+    error("--out: cannot create " + Shown(options.out_dir) + ": " + ec.message());
+    return kExitBadInput;
+  }
+  return RunSweepCommand(options, out, err);
+}
+
+int Report(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  ReportCommandOptions options;
+  options.results_dir = args.positional[0];
+  if (const std::string* o = args.Flag("--out")) options.out_dir = *o;
+  if (const std::string* b = args.Flag("--baseline")) options.baseline_dir = *b;
+  if (const std::string* b = args.Flag("--bench")) options.bench_file = *b;
+  return RunReportCommand(options, out, err);
 }
 
 int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const CliEnvironment& env,
@@ -659,6 +739,12 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
     ReadSeed(*args, error);
   } else if (name == "report") {
     ReadNonEmpty(*args, "--baseline", "a directory", error);
+    ReadNonEmpty(*args, "--out", "a directory", error);
+    ReadNonEmpty(*args, "--bench", "a file name", error);
+    if (const std::string* b = args->Flag("--baseline"); b && !b->empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(*b, ec)) error("--baseline: " + Shown(*b) + " is not a directory of results");
+    }
   }
   if (error.any()) return kExitBadInput;
   if (name == "report") {
@@ -667,8 +753,7 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
       error(Shown(args->positional[0]) + " is not a directory of results");
       return kExitBadInput;
     }
-    error("not supported yet (reports arrive with the sweeps and reports issue)");
-    return kExitBadInput;
+    return Report(*args, out, err);
   }
   if (name == "run" || name == "check-determinism") {
     std::error_code ec;
@@ -686,11 +771,8 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
     }
     return name == "run" ? Run(*args, env, out, err, error) : CheckDeterminism(*args, env, out, err, error);
   }
-  if (name == "mutants") {
-    error("not supported yet (mutants arrive with the fuzzing and mutants issue)");
-  } else {
-    error(std::string(kRunnerMissing));
-  }
+  if (name == "sweep") return Sweep(*args, env, out, err, error);
+  error("not supported yet (mutants arrive with the fuzzing and mutants issue)");
   return kExitBadInput;
 }
 

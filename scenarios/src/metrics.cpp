@@ -135,6 +135,83 @@ StreamMetrics ComputeStreamMetrics(const AudioStreamStats& s) {
   return m;
 }
 
+std::optional<double> VideoKeyframeAfterPliMsMax(const VideoStreamObservation& v) {
+  if (!v.keyframe_after_pli_ms.empty()) {
+    return *std::max_element(v.keyframe_after_pli_ms.begin(), v.keyframe_after_pli_ms.end());
+  }
+  if (v.plis_sent == 0) return 0.0;
+  return std::nullopt;
+}
+
+std::optional<double> VideoKbpsMean(const VideoStreamObservation& v, double from_s, double to_s) {
+  auto it = v.series.find("kbps");
+  if (it == v.series.end()) return std::nullopt;
+  const TimeSeries& ts = it->second;
+  double sum = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < ts.values.size(); ++i) {
+    double bin_start = ts.start_s + static_cast<double>(i);
+    if (bin_start < from_s - 1e-9 || bin_start + 1 > to_s + 1e-9) continue;
+    sum += ts.values[i];
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  return sum / static_cast<double>(n);
+}
+
+std::optional<double> FallbackTriggeredS(const RunObservations& o, const std::string& participant,
+                                         const std::string& after) {
+  double reference = 0;
+  bool found = false;
+  for (const ActionOccurrence& a : o.actions) {
+    bool name_ok = after.empty() ? a.name == "encoder_faults" : a.name == after;
+    bool target_ok = a.participant.empty() ? !after.empty() : a.participant == participant;
+    if (name_ok && target_ok) {
+      reference = a.at_s;
+      found = true;
+      break;
+    }
+  }
+  if (!found && !after.empty()) return std::nullopt;  // the action never happened
+  for (const RunEvent& e : o.events) {
+    if (e.participant == participant && e.name == "fallback_triggered" && e.at_s >= reference - 1e-9) {
+      return std::max(0.0, e.at_s - reference);
+    }
+  }
+  return std::nullopt;
+}
+
+StreamMetrics ComputeVideoStreamMetrics(const VideoStreamObservation& v) {
+  StreamMetrics m;
+  m.kind = "video";
+  m.packets_received = v.packets_received;
+  m.packets_lost = v.packets_lost;
+  m.delay_ms_p50 = Percentile(v.delay_ms, 50);
+  m.delay_ms_p95 = Percentile(v.delay_ms, 95);
+  m.series = v.series;
+  VideoMetrics x;
+  x.source = v.source;
+  x.packets_retransmitted = v.packets_retransmitted;
+  x.frames_received = v.frames_received;
+  x.frames_decoded = v.frames_decoded;
+  x.frames_lost = v.frames_lost;
+  x.key_frames = v.key_frames;
+  x.decode_errors = v.decode_errors;
+  x.nacks_sent = v.nacks_sent;
+  x.nack_packets = v.nack_packets;
+  x.plis_sent = v.plis_sent;
+  x.freeze_count = v.freeze_count;
+  x.freeze_total_s = v.freeze_total_s;
+  x.psnr_db_p50 = Percentile(v.psnr_db, 50);
+  x.fps = v.fps;
+  x.keyframe_after_pli_ms_max = VideoKeyframeAfterPliMsMax(v);
+  x.first_frame_s = v.first_frame_s;
+  x.width = v.width;
+  x.height = v.height;
+  m.video = std::move(x);
+  return m;
+}
+
 RunMetrics ComputeRunMetrics(const RunObservations& o) {
   RunMetrics m;
   for (const auto& [id, c] : o.clients) {
@@ -159,8 +236,37 @@ RunMetrics ComputeRunMetrics(const RunObservations& o) {
                   {"srtp_errors", static_cast<double>(k.srtp_errors)},
                   {"decode_errors", static_cast<double>(k.decode_errors)},
                   {"errors_received", static_cast<double>(c.errors_received)}};
+    if (k.video_rtp_sent + k.video_rtp_received + k.native_sessions > 0) {
+      // Video counters only for participants that sent or received video (audio results unchanged).
+      p.counters["video_frames_sent"] = static_cast<double>(k.video_frames_sent);
+      p.counters["video_key_frames_sent"] = static_cast<double>(k.video_key_frames_sent);
+      p.counters["video_rtp_sent"] = static_cast<double>(k.video_rtp_sent);
+      p.counters["video_retransmissions"] = static_cast<double>(k.video_retransmissions);
+      p.counters["nacks_received"] = static_cast<double>(k.nacks_received);
+      p.counters["plis_received"] = static_cast<double>(k.plis_received);
+      p.counters["rembs_received"] = static_cast<double>(k.rembs_received);
+      p.counters["video_rtp_received"] = static_cast<double>(k.video_rtp_received);
+      p.counters["nacks_sent"] = static_cast<double>(k.nacks_sent);
+      p.counters["plis_sent"] = static_cast<double>(k.plis_sent);
+      p.counters["camera_produces"] = static_cast<double>(k.camera_produces);
+      p.counters["screen_produces"] = static_cast<double>(k.screen_produces);
+      p.counters["native_sessions"] = static_cast<double>(k.native_sessions);
+      p.counters["fallbacks"] = static_cast<double>(k.fallbacks);
+    }
     p.rejoin_s_max = RejoinSMax(o.events, id, o.end_s);
     for (const auto& [from, stats] : c.audio) p.streams[from] = ComputeStreamMetrics(stats);
+    for (const auto& [key, v] : c.video) p.streams[key] = ComputeVideoStreamMetrics(v);
+    if (c.native) {
+      ParticipantMetrics::NativeSender n;
+      n.final_state = c.native->final_state;
+      n.last_fallback_reason = c.native->last_fallback_reason;
+      n.degradation_level = c.native->degradation_level;
+      n.degradation_level_max = c.native->degradation_level_max;
+      n.transport_connected = c.native->transport_connected;
+      n.producer_connected = c.native->producer_connected;
+      n.degradation_level_series = c.native->degradation_level_series;
+      p.native_sender = std::move(n);
+    }
   }
   if (o.consumers_leaked) m.sfu["consumers_leaked"] = *o.consumers_leaked;
   return m;

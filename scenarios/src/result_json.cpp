@@ -31,7 +31,35 @@ Json SeriesJson(const TimeSeries& s) {
   return j;
 }
 
+Json VideoStreamJson(const StreamMetrics& s) {
+  const VideoMetrics& v = *s.video;
+  Json j = Json::object();
+  j["kind"] = s.kind;
+  j["source"] = v.source;
+  j["frames"] = {{"received", v.frames_received},
+                 {"decoded", v.frames_decoded},
+                 {"lost", v.frames_lost},
+                 {"key", v.key_frames},
+                 {"decode_errors", v.decode_errors}};
+  j["packets"] = {{"received", s.packets_received}, {"lost", s.packets_lost}, {"retransmitted", v.packets_retransmitted}};
+  j["feedback"] = {{"nacks_sent", v.nacks_sent}, {"nack_packets", v.nack_packets}, {"plis_sent", v.plis_sent}};
+  j["psnr_db_p50"] = Optional(v.psnr_db_p50);
+  j["freeze_count"] = v.freeze_count;
+  j["freeze_total_s"] = Number(v.freeze_total_s);
+  j["fps"] = Optional(v.fps);
+  j["delay_ms_p50"] = Optional(s.delay_ms_p50);
+  j["delay_ms_p95"] = Optional(s.delay_ms_p95);
+  j["keyframe_after_pli_ms_max"] = Optional(v.keyframe_after_pli_ms_max);
+  j["first_frame_s"] = Optional(v.first_frame_s);
+  j["resolution"] = {{"width", v.width}, {"height", v.height}};
+  Json series = Json::object();
+  for (const auto& [name, ts] : s.series) series[name] = SeriesJson(ts);
+  j["series"] = std::move(series);
+  return j;
+}
+
 Json StreamJson(const StreamMetrics& s) {
+  if (s.video) return VideoStreamJson(s);
   Json j = Json::object();
   j["kind"] = s.kind;
   j["frames"] = {{"normal", s.frames_normal},
@@ -66,6 +94,18 @@ Json MetricsJson(const RunMetrics& m) {
     Json streams = Json::object();
     for (const auto& [from, s] : p.streams) streams[from] = StreamJson(s);
     pj["streams"] = std::move(streams);
+    if (p.native_sender) {
+      const auto& n = *p.native_sender;
+      Json nj = Json::object();
+      nj["final_state"] = n.final_state;
+      nj["last_fallback_reason"] = n.last_fallback_reason;
+      nj["degradation_level"] = n.degradation_level;
+      nj["degradation_level_max"] = n.degradation_level_max;
+      nj["transport_connected"] = n.transport_connected;
+      nj["producer_connected"] = n.producer_connected;
+      nj["series"] = {{"degradation_level", SeriesJson(n.degradation_level_series)}};
+      pj["native_sender"] = std::move(nj);
+    }
     participants[id] = std::move(pj);
   }
   Json links = Json::object();

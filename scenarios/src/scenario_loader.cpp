@@ -21,7 +21,6 @@ using nlohmann::json;
 using Names = std::span<const std::string_view>;
 
 constexpr std::string_view kDefaultChannelId = "lobby";
-constexpr std::string_view kNeedsVideo = "not supported yet: needs the video issue";
 constexpr double kMaxBurstLen = 1000;  // packets; far beyond any measured burst
 
 std::string At(const std::string& pointer, std::string_view key) { return pointer + "/" + EscapePointerToken(key); }
@@ -278,10 +277,6 @@ class Loader {
     return std::nullopt;
   }
 
-  void NotSupported(const std::string& pointer, const std::string& what) {
-    if (!options_.allow_unsupported) Add("not_supported", pointer, std::string(kNeedsVideo) + " (" + what + ")");
-  }
-
   // ------------------------------------------------------------------------------------------
   // References
   // ------------------------------------------------------------------------------------------
@@ -483,7 +478,6 @@ class Loader {
         Add("duplicate", at, "duplicate item " + Quote(ToString(kind)));
         continue;
       }
-      if (kind != PublishKind::kMicrophone) NotSupported(at, "publishing " + std::string(ToString(kind)));
       p.publish.push_back(kind);
     }
   }
@@ -758,7 +752,6 @@ class Loader {
     for (std::string_view key : info->required) {
       if (!Required(v, at, key)) fields_present = false;
     }
-    if (info->needs_video) NotSupported(at, "action " + std::string(info->name));
     if (!at_s || !fields_present) return std::nullopt;
     std::optional<Action> action = LoadAction(*info, v, at, *at_s);
     if (!action) return std::nullopt;
@@ -1039,10 +1032,7 @@ class Loader {
       for (std::size_t i = 0; i < names.size(); ++i) names[i] = kMetrics[i].name;
       if (auto k = ReadEnum(*m, At(at, "metric"), AsNames(names), "metric")) metric = &kMetrics[*k];
     }
-    if (metric) {
-      slo.metric = std::string(metric->name);
-      if (metric->needs_video) NotSupported(At(at, "metric"), "metric " + slo.metric);
-    }
+    if (metric) slo.metric = std::string(metric->name);
     const Participant* receiver = nullptr;
     const Participant* sender = nullptr;
     if (const json* p = Find(v, "participant")) {
@@ -1105,10 +1095,7 @@ class Loader {
     if (const json* n = Required(v, at, "name")) {
       std::array<std::string_view, kEvents.size()> names;
       for (std::size_t i = 0; i < names.size(); ++i) names[i] = kEvents[i].name;
-      if (auto k = ReadEnum(*n, At(at, "name"), AsNames(names), "event")) {
-        e.name = std::string(names[*k]);
-        if (kEvents[*k].needs_video) NotSupported(At(at, "name"), "event " + e.name + " of the native sender");
-      }
+      if (auto k = ReadEnum(*n, At(at, "name"), AsNames(names), "event")) e.name = std::string(names[*k]);
     }
     if (const json* p = Find(v, "participant")) {
       if (const Participant* q = ReadParticipantRef(*p, At(at, "participant"))) e.participant = q->id;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,6 +16,7 @@
 #include "sfusim/clients/web_client.h"
 #include "sfusim/scenario/invariants/consumer_has_producer.h"
 #include "sfusim/scenario/invariants/consumer_seq_continuous.h"
+#include "sfusim/scenario/invariants/fallback_iff_thresholds.h"
 #include "sfusim/scenario/invariants/membership_maps_agree.h"
 #include "sfusim/scenario/invariants/no_consumer_outlives_producer.h"
 #include "sfusim/scenario/invariants/no_stuck_state.h"
@@ -39,6 +41,7 @@
 #include "sfusim/sim/sim_host.h"
 #include "sfusim/sim/sim_network.h"
 
+
 namespace sfusim::scenario {
 namespace {
 
@@ -47,7 +50,100 @@ constexpr const char* kSfuHost = "sfu";
 constexpr std::size_t kHeardSlots = 10;  // 200 ms of playout
 constexpr double kHeardWithinS = 0.2;    // the receiver's playout must be this recent
 constexpr std::string_view kNotApplicableFallback =
-    "needs the native screen-share sender (video issue); this build has no sender to watch";
+    "no participant shares its screen through the native sender in this scenario";
+constexpr double kNativePollS = 0.1;  // how often the runner samples native senders' status
+constexpr std::string_view kLevelPrefix = "level ";  // degradation_changed's reason: "level <n>: ..."
+
+clients::NativeFault ToNative(EncoderFaultKind k) {
+  switch (k) {
+    case EncoderFaultKind::kEncodeError: return clients::NativeFault::kEncodeError;
+    case EncoderFaultKind::kSlowEncode: return clients::NativeFault::kSlowEncode;
+    case EncoderFaultKind::kSendError: return clients::NativeFault::kSendError;
+  }
+  return clients::NativeFault::kEncodeError;
+}
+
+// The runner's plain copy of one VideoStreamStats (run_observations.h).
+VideoStreamObservation ToObservation(const std::string& key, const clients::VideoStreamStats& v) {
+  VideoStreamObservation o;
+  auto slash = key.find('/');
+  o.source = slash == std::string::npos ? "camera" : key.substr(slash + 1);
+  o.packets_received = v.packets_received;
+  o.packets_lost = v.packets_lost;
+  o.packets_retransmitted = v.packets_retransmitted_received;
+  o.frames_received = v.frames_received;
+  o.frames_decoded = v.frames_decoded;
+  o.frames_lost = v.frames_lost;
+  o.key_frames = v.key_frames;
+  o.decode_errors = v.decode_errors;
+  o.nacks_sent = v.nacks_sent;
+  o.nack_packets = v.nack_packets;
+  o.plis_sent = v.plis_sent;
+  o.psnr_db.assign(v.psnr_db.begin(), v.psnr_db.end());
+  o.delay_ms.assign(v.delay_ms.begin(), v.delay_ms.end());
+  o.keyframe_after_pli_ms.assign(v.key_frame_after_pli_ms.begin(), v.key_frame_after_pli_ms.end());
+  o.freeze_count = v.freeze_count;
+  o.freeze_total_s = v.freeze_total.seconds();
+  if (v.frames_rendered >= 2) o.fps = v.received_fps();
+  if (!v.render_times_us.empty()) o.first_frame_s = static_cast<double>(v.render_times_us.front()) / 1e6;
+  o.width = v.last_width;
+  o.height = v.last_height;
+  // Bins are indexed by absolute second; series start at the first bin with data.
+  std::size_t first = 0;
+  while (first < v.seconds.size() && v.seconds[first].bytes_received == 0 && v.seconds[first].frames_rendered == 0) {
+    ++first;
+  }
+  TimeSeries kbps, fps, psnr, delay;
+  for (TimeSeries* t : {&kbps, &fps, &psnr, &delay}) t->start_s = static_cast<double>(first);
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();  // null in result.json
+  for (std::size_t i = first; i < v.seconds.size(); ++i) {
+    const clients::VideoSecondBin& b = v.seconds[i];
+    kbps.values.push_back(b.kbps());
+    fps.values.push_back(b.frames_rendered);
+    psnr.values.push_back(b.mean_psnr_db().value_or(kNaN));
+    delay.values.push_back(b.mean_delay_ms().value_or(kNaN));
+  }
+  o.series["kbps"] = std::move(kbps);
+  o.series["fps"] = std::move(fps);
+  o.series["psnr_db"] = std::move(psnr);
+  o.series["delay_ms"] = std::move(delay);
+  return o;
+}
+
+FallbackThresholdsView ToView(const clients::FallbackThresholds& t) {
+  FallbackThresholdsView v;
+  v.encode_failures = t.encode_failures;
+  v.send_errors = t.send_errors;
+  v.window_s = t.window.seconds();
+  v.queue_drop_fraction = t.queue_drop_fraction;
+  v.queue_pressure_for_s = t.queue_pressure_for.seconds();
+  return v;
+}
+
+// The native sender's cumulative queue counters, when the client exposes them (a later client API);
+// nullopt otherwise. A template so that the check compiles against either client.
+template <class C>
+std::optional<std::pair<uint64_t, uint64_t>> NativeQueueCounters(const C& client) {
+  if constexpr (requires { client.native_counters(); }) {
+    if (auto k = client.native_counters()) {
+      return std::make_pair(static_cast<uint64_t>(k->frames_captured),
+                            static_cast<uint64_t>(k->frames_dropped_before_encode));
+    }
+  }
+  return std::nullopt;
+}
+
+// The level in a degradation_changed reason ("level 2: fps 30->20"), or nullopt.
+std::optional<int> ParseLevel(std::string_view reason) {
+  if (reason.substr(0, kLevelPrefix.size()) != kLevelPrefix) return std::nullopt;
+  int level = 0;
+  std::size_t i = kLevelPrefix.size();
+  if (i >= reason.size() || reason[i] < '0' || reason[i] > '9') return std::nullopt;
+  for (; i < reason.size() && reason[i] >= '0' && reason[i] <= '9' && level < 1'000'000; ++i) {
+    level = level * 10 + (reason[i] - '0');
+  }
+  return level;
+}
 
 // Participant n (0-based) -> 10.0.1.<n+1>, continuing in 10.0.2.x past 254.
 uint32_t ParticipantIp(std::size_t n) {
@@ -101,6 +197,7 @@ class ScenarioRunner::World : public sfu::SfuObserver {
   }
   void OnConsumerRtp(const sfu::ConsumerRtpEvent& e) override {
     double at = Seconds(e.at);
+    if (video_producers_.count(std::string(e.producer_id))) ++video_consumer_rtp_;
     paused_silent_.OnConsumerRtp(at, e);
     seq_continuous_.OnConsumerRtp(at, e);
   }
@@ -135,6 +232,17 @@ class ScenarioRunner::World : public sfu::SfuObserver {
     bool muted = false;
     std::string channel;            // the channel the scenario has it in
     double last_disturbance_s = 0;  // its last join/leave/switch or a fault touching it
+    // The native screen-share sender, as the runner saw it.
+    bool native_started = false;    // a sender_started was seen
+    bool fell_back = false;         // a fallback_triggered was seen (since the last share start)
+    bool native_seen = false;       // native_status() was ever set
+    std::string native_state;       // the last polled state name
+    std::string native_reason;
+    int degradation_level = 0;
+    int degradation_level_max = 0;
+    bool native_transport = false, native_producer = false;
+    std::vector<double> level_by_second;  // the highest level seen in each second
+    double last_screen_action_s = 0;      // a screen action or an encoder fault's end
   };
 
   double Now() const { return Seconds(scheduler_.Now()); }
@@ -145,6 +253,7 @@ class ScenarioRunner::World : public sfu::SfuObserver {
 
   void OnClientEvent(const std::string& id, std::string_view name, std::string_view reason) {
     AddEvent(id, name, reason);
+    OnNativeEvent(id, name, reason);
     trace_.RecordText(scheduler_.Now(), sim::TraceKind::kEvent, trace_.Intern("client/" + id),
                       std::string(name) + (reason.empty() ? "" : ": " + std::string(reason)));
     if (name == clients::kEventSignalingDisconnected) one_response_.OnDisconnected(Now(), id);
@@ -160,8 +269,55 @@ class ScenarioRunner::World : public sfu::SfuObserver {
     }
   }
 
+  void OnNativeEvent(const std::string& id, std::string_view name, std::string_view reason) {
+    const double at = Now();
+    Client* c = FindClient(id);
+    if (name == "sender_started") {
+      if (c) {
+        c->native_started = true;
+        c->fell_back = false;
+      }
+      fallback_.OnSenderStarted(at, id);
+    } else if (name == "sender_stopped") {
+      fallback_.OnSenderStopped(at, id);
+    } else if (name == "encode_error") {
+      fallback_.OnEncodeError(at, id);
+    } else if (name == "transport_error") {
+      fallback_.OnSendError(at, id);
+    } else if (name == "fallback_triggered") {
+      if (c) c->fell_back = true;
+      fallback_.OnFallback(at, id, reason);
+    } else if (name == "degradation_changed") {
+      if (auto level = ParseLevel(reason); level && c) RecordLevel(*c, *level);
+    }
+  }
+  void RecordLevel(Client& c, int level) {
+    c.degradation_level = level;
+    c.degradation_level_max = std::max(c.degradation_level_max, level);
+    auto second = static_cast<std::size_t>(std::max(0.0, Now()));
+    if (second < kMaxLevelSeconds) {
+      if (c.level_by_second.size() <= second) c.level_by_second.resize(second + 1, -1);
+      c.level_by_second[second] = std::max(c.level_by_second[second], static_cast<double>(level));
+    }
+  }
+  void PollNative();
+  // The participant shares its screen on the native path at some time of the run.
+  bool SharesNatively(const Participant& p) const {
+    if (p.client != ClientKind::kDesktop) return false;
+    if (p.Publishes(PublishKind::kScreen) && p.screen.path == ScreenPath::kNative) return true;
+    for (const TimelineEntry& e : scenario_.timeline) {
+      if (const auto* on = std::get_if<ScreenOn>(&e.action)) {
+        if (on->participant == p.id && on->path.value_or(p.screen.path) == ScreenPath::kNative) return true;
+      }
+    }
+    return false;
+  }
+
   void CheckState(const sfu::SfuSnapshot& s) {
     double at = Now();
+    for (const auto& [id, p] : s.producers) {
+      if (p.kind == protocol::MediaKind::kVideo) video_producers_.insert(id);
+    }
     membership_.Check(at, s);
     has_producer_.Check(at, s);
     outlives_.Check(at, s);
@@ -250,6 +406,11 @@ class ScenarioRunner::World : public sfu::SfuObserver {
   NoVoiceActivityEcho echo_;
   RestartRecovers restart_recovers_;
   NoStuckState no_stuck_;
+  FallbackIffThresholds fallback_;
+  static constexpr std::size_t kMaxLevelSeconds = 24 * 3600;
+  std::set<std::string> video_producers_;  // ids of every video producer seen (for the counts below)
+  uint64_t video_consumer_rtp_ = 0;        // consumer RTP events of video producers the checkers saw
+  bool native_poll_scheduled_ = false;
 
   std::vector<RunEvent> events_;
   std::map<std::string, uint64_t> errors_received_;
@@ -332,6 +493,17 @@ void ScenarioRunner::World::StartClient(Client& c, const std::string& channel) {
   config.sfu_address = sim::SocketAddress{kSfuIp, sfu::kDefaultSignalingPort};
   config.channel = channel;
   config.publish_microphone = p.Publishes(PublishKind::kMicrophone);
+  config.publish_camera = p.Publishes(PublishKind::kCamera);
+  config.camera.width = p.camera.width;
+  config.camera.height = p.camera.height;
+  config.camera.fps = p.camera.fps;
+  config.camera.bitrate_bps = int64_t{p.camera.bitrate_kbps} * 1000;
+  config.desktop = p.client == ClientKind::kDesktop;
+  config.publish_screen = p.Publishes(PublishKind::kScreen);
+  config.screen.native = config.desktop && p.screen.path == ScreenPath::kNative;
+  config.screen.tier = p.screen.tier;
+  config.screen.fps = p.screen.fps;
+  fallback_.SetThresholds(p.id, ToView(config.thresholds));
   c.probe = std::make_unique<Probe>();
   c.probe->world = this;
   c.probe->id = p.id;
@@ -339,6 +511,32 @@ void ScenarioRunner::World::StartClient(Client& c, const std::string& channel) {
   c.client = std::make_unique<clients::WebClient>(env, std::move(config));
   c.client->SetObserver(c.probe.get());
   c.client->Start();
+  if (config.desktop && SharesNatively(p) && !native_poll_scheduled_) {
+    native_poll_scheduled_ = true;
+    scheduler_.PostDelayed(sim::TimeDelta::SecondsF(kNativePollS), [this] { PollNative(); });
+  }
+}
+
+void ScenarioRunner::World::PollNative() {
+  native_poll_scheduled_ = false;
+  const double now = Now();
+  fallback_.Poll(now);
+  for (auto& [id, c] : clients_) {
+    if (!c.client || c.participant->client != ClientKind::kDesktop) continue;
+    if (auto st = c.client->native_status()) {
+      c.native_seen = true;
+      c.native_state = std::string(clients::NativeSenderStateName(st->state));
+      c.native_reason = st->last_fallback_reason;
+      c.native_transport = st->transport_connected;
+      c.native_producer = st->producer_connected;
+      RecordLevel(c, st->degradation_level);
+      if (st->state == clients::NativeSenderState::kRunning) {
+        if (auto q = NativeQueueCounters(*c.client)) fallback_.OnQueueSample(now, id, q->first, q->second);
+      }
+    }
+  }
+  native_poll_scheduled_ = true;
+  scheduler_.PostDelayed(sim::TimeDelta::SecondsF(kNativePollS), [this] { PollNative(); });
 }
 
 double ScenarioRunner::World::RecoveryBound(std::string_view action) const {
@@ -519,8 +717,30 @@ void ScenarioRunner::World::Play(const TimelineEntry& entry) {
                                 [this, index] { SendRawNow(index); });
             }
           }
-        } else {
-          Note("ignored (needs the video issue): " + name);
+        } else if constexpr (std::is_same_v<T, CameraOn> || std::is_same_v<T, CameraOff>) {
+          occurrence.participant = a.participant;
+          if (Client* c = client_of(a.participant)) c->client->SetCamera(std::is_same_v<T, CameraOn>);
+        } else if constexpr (std::is_same_v<T, ScreenOn>) {
+          occurrence.participant = a.participant;
+          if (Client* c = client_of(a.participant)) {
+            ScreenPath path = a.path.value_or(c->participant->screen.path);
+            c->last_screen_action_s = now;
+            c->fell_back = false;
+            c->client->StartScreenShare(path == ScreenPath::kNative);
+          }
+        } else if constexpr (std::is_same_v<T, ScreenOff>) {
+          occurrence.participant = a.participant;
+          if (Client* c = client_of(a.participant)) {
+            c->last_screen_action_s = now;
+            c->client->StopScreenShare();
+          }
+        } else if constexpr (std::is_same_v<T, EncoderFaults>) {
+          occurrence.participant = a.participant;
+          occurrence.fault_end_s = now + a.for_s;
+          if (Client* c = client_of(a.participant)) {
+            c->last_screen_action_s = std::max(c->last_screen_action_s, now + a.for_s);
+            c->client->InjectEncoderFault(ToNative(a.kind), sim::Timestamp::SecondsF(now + a.for_s));
+          }
         }
       },
       entry.action);
@@ -560,13 +780,55 @@ void ScenarioRunner::World::Finish(RunResult* result) {
       co.errors_received = errors_received_[id];
       co.final_phase = std::string(clients::ToString(c.client->phase()));
       co.media_complete = c.client->media_complete();
+      for (const auto& [key, v] : c.client->video_stats()) co.video[key] = ToObservation(key, v);
+      if (auto st = c.client->native_status()) {
+        c.native_seen = true;
+        c.native_state = std::string(clients::NativeSenderStateName(st->state));
+        c.native_reason = st->last_fallback_reason;
+        c.native_transport = st->transport_connected;
+        c.native_producer = st->producer_connected;
+        RecordLevel(c, st->degradation_level);
+      }
+      if (c.native_seen || c.native_started) {
+        NativeSenderObservation n;
+        n.final_state = c.native_state;
+        n.last_fallback_reason = c.native_reason;
+        n.degradation_level = c.degradation_level;
+        n.degradation_level_max = c.degradation_level_max;
+        n.transport_connected = c.native_transport;
+        n.producer_connected = c.native_producer;
+        // Seconds with no observation carry the level before them.
+        double level = 0;
+        for (double l : c.level_by_second) {
+          level = l >= 0 ? l : level;
+          n.degradation_level_series.values.push_back(level);
+        }
+        co.native = std::move(n);
+      }
     } else {
       co.final_phase = "idle";
     }
     no_stuck_.OnEnd(end_s, id, c.in_voice, c.last_disturbance_s, co.final_phase);
+    if (c.client) {
+      bool browser_up = false;
+      if (sfu_) {
+        sfu::SfuSnapshot s = sfu_->Snapshot();
+        for (const auto& [pid, prod] : s.producers) {
+          auto user = s.usernames.find(prod.user_id);
+          if (user != s.usernames.end() && user->second == id && prod.source == protocol::MediaSource::kScreen &&
+              !prod.native) {
+            browser_up = true;
+          }
+        }
+      }
+      bool fell_back_and_sharing = c.fell_back && c.client->screen_sharing() && c.in_voice;
+      no_stuck_.OnSenderEnd(end_s, id, c.native_started, c.native_state, fell_back_and_sharing, browser_up,
+                            std::max(c.last_disturbance_s, c.last_screen_action_s));
+    }
     o.clients[id] = std::move(co);
   }
   one_response_.Finish(end_s);
+  fallback_.Finish(end_s);
   std::stable_sort(events_.begin(), events_.end(),
                    [](const RunEvent& a, const RunEvent& b) { return a.at_s < b.at_s; });
   o.events = events_;
@@ -581,7 +843,10 @@ void ScenarioRunner::World::Finish(RunResult* result) {
 
   const std::vector<const InvariantChecker*> checkers = {
       &membership_, &has_producer_, &outlives_,  &camera_screen_, &ssrc_,     &paused_silent_,
-      &seq_continuous_, &one_response_, &echo_, &restart_recovers_, &no_stuck_};
+      &seq_continuous_, &one_response_, &echo_, &restart_recovers_, &no_stuck_, &fallback_};
+  // fallback_iff_thresholds applies when some desktop participant shares its screen natively.
+  bool has_native_share = false;
+  for (const Participant& p : scenario_.participants) has_native_share |= SharesNatively(p);
   std::set<std::string> wanted;
   if (scenario_.expect.all_invariants) {
     for (std::string_view n : kInvariantNames) wanted.insert(std::string(n));
@@ -590,13 +855,18 @@ void ScenarioRunner::World::Finish(RunResult* result) {
   }
   for (std::string_view name : kInvariantNames) {
     if (!wanted.count(std::string(name))) continue;
-    if (name == "fallback_iff_thresholds") {
+    if (name == "fallback_iff_thresholds" && !has_native_share) {
       r.invariants_not_applicable.push_back(NotApplicable{std::string(name), std::string(kNotApplicableFallback)});
       continue;
     }
     for (const InvariantChecker* c : checkers) {
       if (c->name() == name) r.invariants.push_back(c->Verdict());
     }
+  }
+  if (sfu_) {
+    const auto& k = sfu_->counters();
+    o.sfu_counters["key_frame_requests_throttled"] = static_cast<double>(k.key_frame_requests_throttled);
+    o.sfu_counters["key_frame_requests_forwarded"] = static_cast<double>(k.key_frame_requests_forwarded);
   }
   r.slo = EvaluateSlos(scenario_.expect.slo, o);
   for (const EventExpectation& x : scenario_.expect.events) r.expected_events.push_back(EvaluateEventExpectation(x, events_));
@@ -634,6 +904,14 @@ void ScenarioRunner::World::Finish(RunResult* result) {
     m["rtp_retransmitted"] = static_cast<double>(k.rtp_retransmitted);
     m["worker_crashes"] = static_cast<double>(k.worker_crashes);
     m["worker_restarts"] = static_cast<double>(k.worker_restarts);
+    m["nacks_received"] = static_cast<double>(k.nacks_received);
+    m["key_frame_requests_forwarded"] = static_cast<double>(k.key_frame_requests_forwarded);
+    m["key_frame_requests_throttled"] = static_cast<double>(k.key_frame_requests_throttled);
+  }
+  if (!video_producers_.empty()) {
+    // What the consumer checkers (paused_consumer_silent, consumer_seq_continuous) saw of video.
+    r.metrics.sfu["video_consumer_rtp_checked"] = static_cast<double>(video_consumer_rtp_);
+    r.metrics.sfu["fallback_threshold_crossings"] = static_cast<double>(fallback_.crossings());
   }
   r.trace_hash = trace_.trace_hash();
   r.trace_records = trace_.record_count();

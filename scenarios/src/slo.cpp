@@ -1,5 +1,6 @@
 #include "sfusim/scenario/slo.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -95,10 +96,134 @@ SloVerdict EvaluateSlo(const Slo& slo, const RunObservations& o) {
     nothing = slo.participant.empty() ? "no participants" : "no participant " + slo.participant;
   };
 
+  auto per_video = [&](const std::function<Candidate(const VideoStreamObservation&)>& f) {
+    for (const auto& [receiver, c] : o.clients) {
+      if (!Selected(slo.participant, receiver)) continue;
+      for (const auto& [key, stats] : c.video) {
+        std::string sender = key.substr(0, key.find('/'));
+        if (!Selected(slo.from, sender)) continue;
+        Candidate cand = f(stats);
+        cand.label = receiver + "<-" + key;
+        candidates.push_back(std::move(cand));
+      }
+    }
+    nothing = "no video stream " + (slo.participant.empty() ? std::string("at anyone") : "at " + slo.participant) +
+              (slo.from.empty() ? std::string(" from anyone") : " from " + slo.from);
+  };
+  auto video_value = [&](bool higher_is_better, std::string missing,
+                         const std::function<std::optional<double>(const VideoStreamObservation&)>& f) {
+    per_video([&](const VideoStreamObservation& s) {
+      Candidate c;
+      c.value = f(s);
+      c.missing = missing;
+      return c;
+    });
+    Pick(candidates, higher_is_better, v, nothing);
+  };
+
   if (!info) {
     v.note = "unknown metric";
-  } else if (info->needs_video) {
-    v.note = "not measured: needs the video issue";
+  } else if (slo.metric == "video.psnr_db_p50") {
+    video_value(true, "no PSNR samples", [](const VideoStreamObservation& s) { return Percentile(s.psnr_db, 50); });
+  } else if (slo.metric == "video.freeze_count") {
+    video_value(false, "", [](const VideoStreamObservation& s) {
+      return std::optional<double>(static_cast<double>(s.freeze_count));
+    });
+  } else if (slo.metric == "video.freeze_total_s") {
+    video_value(false, "", [](const VideoStreamObservation& s) { return std::optional<double>(s.freeze_total_s); });
+  } else if (slo.metric == "video.fps") {
+    video_value(true, "no frame rendered", [](const VideoStreamObservation& s) { return s.fps; });
+  } else if (slo.metric == "video.delay_ms_p95") {
+    video_value(false, "no delay samples", [](const VideoStreamObservation& s) { return Percentile(s.delay_ms, 95); });
+  } else if (slo.metric == "video.keyframe_after_pli_ms_max") {
+    video_value(false, "PLIs sent but no key frame answered them",
+                [](const VideoStreamObservation& s) { return VideoKeyframeAfterPliMsMax(s); });
+  } else if (slo.metric == "video.kbps_mean") {
+    double from = 0;
+    double to = o.end_s;
+    bool ok = true;
+    if (!slo.after.empty()) {
+      ok = false;
+      for (std::size_t i = 0; i < o.actions.size(); ++i) {
+        if (o.actions[i].name != slo.after) continue;
+        ok = true;
+        from = o.actions[i].at_s + kAdaptSettleS;
+        for (std::size_t j = i + 1; j < o.actions.size(); ++j) {
+          if (o.actions[j].at_s > o.actions[i].at_s + 1e-9) {
+            to = o.actions[j].at_s;
+            break;
+          }
+        }
+        break;
+      }
+    }
+    if (!ok) {
+      v.note = "the action " + slo.after + " never happened";
+    } else {
+      video_value(true, "no whole second in [" + Fmt(from) + ", " + Fmt(to) + ") s",
+                  [&](const VideoStreamObservation& s) { return VideoKbpsMean(s, from, to); });
+    }
+  } else if (slo.metric == "video.kbps_end_mean") {
+    const double from = o.end_s - kTailS;
+    video_value(true, "no whole second in the last " + Fmt(kTailS) + " s",
+                [&](const VideoStreamObservation& s) { return VideoKbpsMean(s, from, o.end_s); });
+  } else if (slo.metric == "video.first_frame_after_join_s") {
+    for (const auto& [receiver, c] : o.clients) {
+      if (!Selected(slo.participant, receiver)) continue;
+      std::optional<double> joined;
+      for (const RunEvent& e : o.events) {
+        if (e.participant == receiver && e.name == "voice_joined") {
+          joined = e.at_s;
+          break;
+        }
+      }
+      for (const auto& [key, stats] : c.video) {
+        if (!Selected(slo.from, key.substr(0, key.find('/')))) continue;
+        Candidate cand;
+        if (joined && stats.first_frame_s) cand.value = std::max(0.0, *stats.first_frame_s - *joined);
+        cand.label = receiver + "<-" + key;
+        cand.missing = "no frame rendered or no voice_joined";
+        candidates.push_back(std::move(cand));
+      }
+    }
+    nothing = "no video stream " + (slo.participant.empty() ? std::string("at anyone") : "at " + slo.participant);
+    Pick(candidates, false, v, nothing);
+  } else if (slo.metric == "video.key_frames_sent") {
+    per_client([](const std::string&, const ClientObservation& c) {
+      return std::optional<double>(static_cast<double>(c.counters.video_key_frames_sent));
+    });
+    Pick(candidates, false, v, nothing);
+  } else if (slo.metric == "sfu.key_frame_requests_throttled") {
+    auto it = o.sfu_counters.find("key_frame_requests_throttled");
+    if (it != o.sfu_counters.end()) {
+      v.value = it->second;
+    } else {
+      v.note = "not measured: no SFU was running at the end of the run";
+    }
+  } else if (slo.metric == "screen.fallback_triggered_s") {
+    for (const auto& [id, c] : o.clients) {
+      if (!Selected(slo.participant, id)) continue;
+      if (slo.participant.empty() && !c.native) continue;  // worst over the native sharers
+      Candidate cand;
+      cand.value = FallbackTriggeredS(o, id, slo.after);
+      cand.label = id;
+      cand.missing = "no fallback_triggered";
+      candidates.push_back(std::move(cand));
+    }
+    nothing = slo.participant.empty() ? "no participant with a native sender" : "no participant " + slo.participant;
+    Pick(candidates, false, v, nothing);
+  } else if (slo.metric == "screen.degradation_level_max") {
+    for (const auto& [id, c] : o.clients) {
+      if (!Selected(slo.participant, id)) continue;
+      if (slo.participant.empty() && !c.native) continue;
+      Candidate cand;
+      if (c.native) cand.value = static_cast<double>(c.native->degradation_level_max);
+      cand.label = id;
+      cand.missing = "no native sender";
+      candidates.push_back(std::move(cand));
+    }
+    nothing = slo.participant.empty() ? "no participant with a native sender" : "no participant " + slo.participant;
+    Pick(candidates, false, v, nothing);
   } else if (slo.metric == "audio.delay_ms_p50" || slo.metric == "audio.delay_ms_p95") {
     double p = slo.metric == "audio.delay_ms_p50" ? 50 : 95;
     per_stream([&](const clients::AudioStreamStats& s) {

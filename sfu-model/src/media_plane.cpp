@@ -1,11 +1,14 @@
 // SfuServer::Impl's media plane: datagrams in (SRTP unprotect, latching), RTP to the producer's
 // forwarder and out to each consumer (SRTP protect), RTCP in (NACK retransmission, PLI/FIR
-// key-frame requests, throttled towards the producer) and the periodic SR/RR reports out.
+// key-frame requests, throttled towards the producer; SR from producers for LSR/DLSR) and the
+// periodic reports out: SR per consumer, RR with RFC 3550 report blocks and REMB (video) per
+// producer; upstream NACKs to video producers for missing input (VIDEO_DESIGN.md V4).
 #include <algorithm>
 #include <variant>
 
 #include "sfu_server_impl.h"
 #include "sfusim/protocol/rtcp/compound_packet.h"
+#include "sfusim/protocol/rtp/abs_send_time.h"
 #include "sfusim/protocol/rtp/rtp_packet_view.h"
 
 namespace sfusim::sfu {
@@ -105,6 +108,7 @@ void SfuServer::Impl::HandleRtp(RouterState& router, TransportState& t, const st
   ++counters_.rtp_received;
   ++p.packets;
   p.octets += view->payload().size();
+  OnProducerRtp(router, p, *view);
   forwarding_router_ = &router;
   p.forwarder->Forward(*view, env_.Now().us(), *this);
   forwarding_router_ = nullptr;
@@ -127,6 +131,8 @@ void SfuServer::Impl::HandleRtcp(RouterState& router, TransportState& t, const s
       RtpForwarder& fwd = *pit->second.forwarder;
       for (std::size_t i = 0; i < seqs.size() && i < kMaxNackedPerPacket; ++i) fwd.Retransmit(key, seqs[i], *this);
       forwarding_router_ = nullptr;
+    } else if (const auto* sr = std::get_if<protocol::rtcp::SenderReport>(&packet)) {
+      HandleSenderReport(router, t, *sr);
     } else if (const auto* pli = std::get_if<protocol::rtcp::Pli>(&packet)) {
       KeyFrameRequestFrom(router, t, pli->media_ssrc);
     } else if (const auto* fir = std::get_if<protocol::rtcp::Fir>(&packet)) {
@@ -202,6 +208,7 @@ void SfuServer::Impl::SendReports() {
     for (auto& [tid, t] : router->transports) {
       if (!t->remote) continue;
       protocol::rtcp::CompoundPacket compound;
+      std::size_t sr_count = 0;
       for (const auto& cid : t->consumers) {
         const ConsumerState& consumer = router->consumers.at(cid);
         if (consumer.packets == 0) continue;
@@ -218,26 +225,16 @@ void SfuServer::Impl::SendReports() {
         sr.packet_count = static_cast<uint32_t>(consumer.packets);
         sr.octet_count = static_cast<uint32_t>(consumer.octets);
         compound.packets.push_back(std::move(sr));
+        ++sr_count;
       }
       if (!t->producers.empty()) {
         protocol::rtcp::ReceiverReport rr;
         rr.sender_ssrc = t->rtcp_ssrc;
         for (const auto& pid : t->producers) {
-          const ProducerState& p = router->producers.at(pid);
-          if (p.forwarder->highest_input_seq() < 0) continue;
-          if (rr.report_blocks.size() >= protocol::rtcp::ReceiverReport::kMaxReportBlocks) break;
-          protocol::rtcp::ReportBlock block;
-          block.source_ssrc = p.ssrc;
-          block.extended_highest_sequence = static_cast<uint32_t>(p.forwarder->highest_input_seq());
-          // RFC 3550 A.3: expected minus received (duplicates can make it negative), 24-bit clamped.
-          const int64_t expected = p.forwarder->highest_input_seq() - p.forwarder->first_input_seq() + 1;
-          const int64_t lost = expected - static_cast<int64_t>(p.forwarder->input_packets());
-          block.cumulative_lost = static_cast<int32_t>(
-              std::clamp<int64_t>(lost, protocol::rtcp::ReportBlock::kMinCumulativeLost,
-                                  protocol::rtcp::ReportBlock::kMaxCumulativeLost));
-          rr.report_blocks.push_back(block);
+          AppendProducerFeedback(*router, router->producers.at(pid), now.us(), rr, compound, t->rtcp_ssrc);
         }
-        compound.packets.push_back(std::move(rr));
+        // The RR goes first (RFC 3550 6.1: a compound starts with SR or RR), REMBs after it.
+        compound.packets.insert(compound.packets.begin() + static_cast<std::ptrdiff_t>(sr_count), std::move(rr));
       }
       if (compound.packets.empty()) continue;
       auto bytes = compound.Serialize();
@@ -245,8 +242,105 @@ void SfuServer::Impl::SendReports() {
     }
   }
 }
+// One producer's part of its transport's report: an RFC 3550 report block (fraction and
+// cumulative lost, extended highest seq, jitter at its clock rate, LSR/DLSR from its last SR)
+// once it has sent, and for video a REMB with the receive-side estimate.
+void SfuServer::Impl::AppendProducerFeedback(RouterState& router, ProducerState& p, int64_t now_us,
+                                             protocol::rtcp::ReceiverReport& rr,
+                                             protocol::rtcp::CompoundPacket& compound, uint32_t sender_ssrc) {
+  (void)router;
+  if (p.packets == 0 || !p.receive_stats) return;
+  if (rr.report_blocks.size() < protocol::rtcp::ReceiverReport::kMaxReportBlocks) {
+    rr.report_blocks.push_back(p.receive_stats->GenerateReportBlock(now_us));
+    ++counters_.receiver_report_blocks_sent;
+  }
+  if (p.kind != protocol::MediaKind::kVideo) return;
+  p.remb.Update(now_us);
+  if (!p.remb.has_estimate()) return;
+  protocol::rtcp::Remb remb;
+  remb.sender_ssrc = sender_ssrc;
+  remb.bitrate_bps = static_cast<uint64_t>(p.remb.estimate_bps());
+  remb.ssrcs.push_back(p.ssrc);
+  compound.packets.push_back(std::move(remb));
+  ++counters_.rembs_sent;
+}
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+uint8_t SfuServer::Impl::AbsSendTimeId(const protocol::RtpParameters& rtp) {
+  for (const auto& ext : rtp.header_extensions) {
+    if (ext.uri == protocol::AbsSendTime::kUri) {
+      return ext.id > 0 && ext.id <= protocol::kMaxHeaderExtensionId ? static_cast<uint8_t>(ext.id) : 0;
+    }
+  }
+  // No list (a producer that names none): the router's id, which every client uses.
+  return rtp.header_extensions.empty() ? static_cast<uint8_t>(protocol::kHeaderExtensionIdAbsSendTime) : 0;
+}
+
+// Per input packet, before it fans out: O(1) and allocation-free (ReceiveStatistics, the REMB
+// estimator's buckets and trend ring, the NACK ring; a gap costs O(gap), bounded).
+void SfuServer::Impl::OnProducerRtp(RouterState& router, ProducerState& p, const protocol::RtpPacketView& view) {
+  (void)router;
+  const int64_t now_us = env_.Now().us();
+  bool recovered = false;
+  if (p.kind == protocol::MediaKind::kVideo) {
+    const auto arrival = p.nack.OnPacket(view.sequence_number(), now_us);
+    recovered = arrival == NackGenerator::Arrival::kRecovered;
+    if (recovered) ++counters_.upstream_recovered;
+    std::optional<uint32_t> abs;
+    if (p.abs_send_time_id != 0) abs = view.GetExtension<protocol::AbsSendTime>(p.abs_send_time_id);
+    p.remb.OnPacket(now_us, abs, view.size(), view.sequence_number(), recovered);
+    if (p.nack.missing() > 0 && !env_.scheduler->IsPending(nack_timer_)) ArmNack();
+  }
+  // A retransmission is not a sample of the path (as libwebrtc, whose RTX stream has its own
+  // statistics): the RR keeps reporting the loss the uplink really had.
+  if (!recovered && p.receive_stats) p.receive_stats->OnRtpPacket(view.sequence_number(), view.timestamp(), now_us);
+}
+
+void SfuServer::Impl::HandleSenderReport(RouterState& router, const TransportState& t,
+                                         const protocol::rtcp::SenderReport& sr) {
+  auto pit = router.producer_by_ssrc.find(sr.sender_ssrc);
+  if (pit == router.producer_by_ssrc.end()) return;
+  ProducerState& p = router.producers.at(pit->second);
+  if (p.transport_id != t.id || !p.receive_stats) return;
+  ++counters_.sender_reports_received;
+  p.receive_stats->OnSenderReport(sr.ntp_timestamp, env_.Now().us());
+}
+
+void SfuServer::Impl::ArmNack() {
+  nack_timer_ = env_.scheduler->PostDelayed(kNackProcessInterval, [this] {
+    nack_timer_ = {};
+    ProcessNacks();
+  });
+}
+
+// Every video producer with missing input: one NACK with what is due, on its transport (SRTCP on
+// WebRTC transports, plain RTCP to the latched address on plain ones). Re-arms while anything is
+// still missing.
+void SfuServer::Impl::ProcessNacks() {
+  const int64_t now_us = env_.Now().us();
+  bool pending = false;
+  for (auto& [channel, router] : routers_) {
+    if (!router->alive) continue;
+    for (auto& [pid, p] : router->producers) {
+      if (p.kind != protocol::MediaKind::kVideo || p.nack.missing() == 0) continue;
+      nack_scratch_.clear();
+      p.nack.Collect(now_us, nack_scratch_);
+      if (p.nack.missing() > 0) pending = true;
+      if (nack_scratch_.empty()) continue;
+      auto tit = router->transports.find(p.transport_id);
+      if (tit == router->transports.end()) continue;
+      TransportState& t = *tit->second;
+      const auto nack = protocol::rtcp::Nack::FromSequenceNumbers(t.rtcp_ssrc, p.ssrc, nack_scratch_);
+      auto bytes = nack.Serialize();
+      if (!bytes.ok()) continue;
+      ++counters_.upstream_nacks_sent;
+      counters_.upstream_nacked_sequences += nack_scratch_.size();
+      SendRtcp(t, std::move(bytes.value()));
+    }
+  }
+  if (pending) ArmNack();
+}
 
 }  // namespace sfusim::sfu

@@ -306,6 +306,8 @@ ProducerState& SfuServer::Impl::AddProducer(ConnState& c, RouterState& router, c
   const uint32_t clock = rtp.codecs.empty() ? protocol::kOpusClockRateHz : rtp.codecs[0].clock_rate;
   p.rtp_parameters = std::move(rtp);
   p.forwarder = std::make_unique<RtpForwarder>(clock, kRetransmissionBufferPackets);
+  p.receive_stats.emplace(ssrc, clock);
+  p.abs_send_time_id = AbsSendTimeId(p.rtp_parameters);
   router.producer_by_ssrc[ssrc] = id;
   router.ssrcs.insert(ssrc);
   router.transports.at(transport_id)->producers.insert(id);
@@ -408,8 +410,16 @@ void SfuServer::Impl::CloseProducerRequest(ConnState& c, RouterState& router, co
     RespondError(c, req.request_id, req.action(), err::kProducerNotFound, "/producer_id: no such producer of yours");
     return;
   }
+  // The native session is its plain transport and its producer: closing the producer ends the
+  // session, so the user can start native screen share again later (PROTOCOL.md §3).
+  const bool ends_native_session = it->second.native && it->second.transport_id == c.native_transport;
+  const std::string transport_id = it->second.transport_id;
   Respond(c, req.request_id, protocol::MediaCloseProducerResult{});
   CloseProducer(router, m.producer_id, /*notify=*/true);
+  if (ends_native_session) {
+    CloseTransport(router, transport_id);
+    c.native_transport.clear();
+  }
   Changed();
 }
 

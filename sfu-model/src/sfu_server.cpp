@@ -20,6 +20,7 @@ SfuServer::Impl::Impl(sim::Env env, SfuConfig config) : env_(env), config_(std::
 SfuServer::Impl::~Impl() {
   Cancel(health_timer_);
   Cancel(rtcp_timer_);
+  Cancel(nack_timer_);
   Cancel(reaper_timer_);
   for (auto& t : restart_timers_) Cancel(t);
   for (auto& [id, op] : pending_produces_) Cancel(op.event);

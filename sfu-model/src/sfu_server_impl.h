@@ -9,7 +9,8 @@
 //   signaling_dispatch.cpp     connections, auth, timeouts, rate limit, message dispatch, replies
 //   voice_membership.cpp       join/leave/switch, presence, speaking
 //   media_signal_handlers.cpp  transports, produce, consume, resume, close, native sender session
-//   media_plane.cpp            datagrams in/out, RTP forwarding, RTCP (NACK, PLI/FIR, SR/RR)
+//   media_plane.cpp            datagrams in/out, RTP forwarding, RTCP (NACK, PLI/FIR, SR/RR),
+//                              feedback to producers (RR blocks, REMB, upstream NACK)
 //   workers.cpp                routers, codec change, worker crash/health/restart, router resets
 // Internal header: included only by those files.
 #pragma once
@@ -27,6 +28,8 @@
 #include "conn_state.h"
 #include "router_state.h"
 #include "sfu_server_impl_base.h"
+#include "sfusim/protocol/rtcp/compound_packet.h"
+#include "sfusim/protocol/rtp/rtp_packet_view.h"
 #include "sfusim/protocol/signaling/signaling_codec.h"
 #include "sfusim/sfu/rtp_forwarder.h"
 #include "sfusim/sfu/sfu_server.h"
@@ -155,6 +158,16 @@ class SfuServer::Impl final : public SfuServerImplBase,
   void SendRtcp(TransportState& t, std::vector<uint8_t> bytes);
   void ArmRtcp();
   void SendReports();
+  // Upstream feedback to video producers: NACK for missing input (a timer that runs only while
+  // something is missing), SR bookkeeping for LSR/DLSR, REMB and RR blocks in SendReports().
+  static uint8_t AbsSendTimeId(const protocol::RtpParameters& rtp);
+  void OnProducerRtp(RouterState& router, ProducerState& p, const protocol::RtpPacketView& view);
+  void HandleSenderReport(RouterState& router, const TransportState& t, const protocol::rtcp::SenderReport& sr);
+  void ArmNack();
+  void ProcessNacks();
+  void AppendProducerFeedback(RouterState& router, ProducerState& p, int64_t now_us,
+                              protocol::rtcp::ReceiverReport& rr, protocol::rtcp::CompoundPacket& compound,
+                              uint32_t sender_ssrc);
 
   // --- workers.cpp: routers, codec changes, worker health and restart -----------------------
   protocol::OpusSettings ChannelSettings(const std::string& channel) const;
@@ -183,6 +196,8 @@ class SfuServer::Impl final : public SfuServerImplBase,
 
   sim::EventId health_timer_;
   sim::EventId rtcp_timer_;
+  sim::EventId nack_timer_;
+  std::vector<uint16_t> nack_scratch_;
   sim::EventId reaper_timer_;
   RouterState* forwarding_router_ = nullptr;
   std::vector<uint8_t> out_buf_;

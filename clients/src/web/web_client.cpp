@@ -1,7 +1,14 @@
 // WebClient implementation. See web_client.h for the contract.
 //
 // Structure: one Impl owns the signaling stream, the two media transports (a datagram socket and
-// two SRTP sessions each), the AudioSender and one AudioReceiver per consumed producer.
+// two SRTP sessions each), the AudioSender and one AudioReceiver per consumed audio producer, the
+// video publishers (camera, browser screen: VideoPublisher), the native screen share
+// (NativeScreenShare, desktop only) and one VideoReceiver per consumed video producer.
+// - Video producers follow "wants" (camera on, screen share on and its path): SyncVideo() compares
+//   what is wanted with what exists whenever either changes, and issues the produce/close requests.
+// - Native -> browser fallback: the native producer is closed and the browser screen producer
+//   requested on the same signaling stream right after (the SFU handles them in order, so the one
+//   screen producer limit holds); fallback_completed when that producer exists.
 // - Sessions: every signaling connection gets a new session number and every media setup a new
 //   epoch; requests remember the epoch they belong to, so a response or timeout that arrives after
 //   a reconnect or a router reset is counted but never acted upon.
@@ -23,9 +30,22 @@
 #include "sfusim/clients/device_capabilities.h"
 #include "sfusim/clients/reconnect_policy.h"
 #include "sfusim/clients/request_tracker.h"
+#include "sfusim/clients/rtcp_dispatcher.h"
+#include "sfusim/clients/video/video_receiver.h"
+#include "sfusim/clients/video_rtp_parameters.h"
+#include "native_screen_share.h"
+#include "video_publisher.h"
+#include "sfusim/protocol/rtcp/nack.h"
+#include "sfusim/protocol/rtcp/pli.h"
 #include "sfusim/protocol/rtcp/receiver_report.h"
+#include "sfusim/protocol/rtcp/rtcp_header.h"
 #include "sfusim/protocol/rtcp/sender_report.h"
+#include "sfusim/protocol/rtp/abs_capture_time.h"
+#include "sfusim/protocol/rtp/abs_send_time.h"
+#include "sfusim/protocol/rtp/receive_statistics.h"
+#include "sfusim/protocol/rtp/rtp_mid.h"
 #include "sfusim/protocol/rtp/rtp_packet_view.h"
+#include "sfusim/protocol/rtp/transport_sequence_number.h"
 #include "sfusim/protocol/signaling/signaling_codec.h"
 #include "sfusim/protocol/srtp/srtp_key_derivation.h"
 #include "sfusim/protocol/srtp/srtp_session.h"
@@ -45,9 +65,15 @@ constexpr uint8_t kRtcpPtMin = 192;
 constexpr uint8_t kRtcpPtMax = 223;
 // NTP epoch offset is irrelevant in a simulation with one clock: SR times are Q32.32 seconds
 // since the start of the run.
-uint64_t ToNtp(sim::Timestamp t) {
-  const uint64_t us = static_cast<uint64_t>(std::max<int64_t>(t.us(), 0));
-  return ((us / 1'000'000) << 32) | (((us % 1'000'000) << 32) / 1'000'000);
+uint64_t ToNtp(sim::Timestamp t) { return NtpFromTimestamp(t); }
+// The lowest target a video sender is driven down to by the bandwidth controller.
+constexpr int64_t kMinVideoBitrateBps = 100'000;
+// A receiver's NACK/PLI go out with this as the media-source-independent sender SSRC when the
+// client sends no audio (RFC 4585 allows any SSRC of ours; 1 is what the RRs use too).
+constexpr uint32_t kReceiveOnlySsrc = 1;
+
+std::string_view SourceName(protocol::MediaSource source) {
+  return source == protocol::MediaSource::kScreen ? kVideoSourceScreen : kVideoSourceCamera;
 }
 
 }  // namespace
@@ -60,14 +86,25 @@ class WebClient::Impl : public sim::MessageStream::Listener {
         backoff_rng_(env.rng.Fork("reconnect")),
         ssrc_rng_(env.rng.Fork("ssrc")),
         backoff_(config_.reconnect, &backoff_rng_),
-        alive_(std::make_shared<Impl*>(this)) {}
+        alive_(std::make_shared<Impl*>(this)) {
+    want_camera_ = config_.publish_camera;
+    want_screen_ = config_.publish_screen;
+    want_native_ = config_.publish_screen && config_.screen.native && config_.desktop;
+  }
 
   ~Impl() override {
     for (sim::EventId* t : {&reconnect_timer_, &heartbeat_timer_, &request_timer_, &rtcp_timer_, &health_timer_, &reap_timer_}) {
       env_.scheduler->Cancel(*t);
     }
     receivers_.clear();
+    video_receivers_.clear();
     sender_.reset();
+    if (native_) native_->Detach();
+    native_.reset();
+    for (auto& n : dead_natives_) n->Detach();
+    dead_natives_.clear();
+    camera_.reset();
+    screen_.reset();
     for (auto* t : {&send_, &recv_}) {
       if (*t && (*t)->socket) (*t)->socket->Close();
     }
@@ -125,13 +162,68 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   void SendRaw(std::string text) { SendText(std::move(text)); }
   void SetObserver(ClientObserver* observer) { observer_ = observer; }
 
+  // --- video (VIDEO_DESIGN.md V5) -------------------------------------------------------------------
+  void SetCamera(bool on) {
+    want_camera_ = on;
+    SyncVideo();
+    CheckMediaComplete();
+  }
+
+  void StartScreenShare(bool native) {
+    const bool path_native = native && config_.desktop;
+    if (want_screen_ && want_native_ == path_native) return;
+    if (want_screen_) StopScreenShare();
+    want_screen_ = true;
+    want_native_ = path_native;  // a retry of native after a fallback is allowed (no sticky flag)
+    fallback_pending_ = false;
+    SyncVideo();
+  }
+
+  void StopScreenShare() {
+    want_screen_ = false;
+    fallback_pending_ = false;
+    SyncVideo();
+    CheckMediaComplete();
+  }
+
+  void InjectEncoderFault(NativeFault fault, sim::Timestamp until) {
+    const sim::Timestamp now = env_.Now();
+    pending_faults_.erase(std::remove_if(pending_faults_.begin(), pending_faults_.end(),
+                                         [&](const PendingFault& f) { return f.until <= now; }),
+                          pending_faults_.end());
+    if (until <= now) return;
+    if (pending_faults_.size() < kMaxPendingFaults) pending_faults_.push_back({fault, until});
+    if (native_) native_->SetFault(fault, until);
+  }
+
+  std::optional<NativeSenderStatus> NativeStatus() const {
+    if (!native_) return std::nullopt;
+    return native_->status();
+  }
+
+  // Video counters come from the publishers' own (they count what they encode and send).
+  void RefreshVideoCounters() {
+    uint64_t frames = retired_video_.frames, keys = retired_video_.key_frames,
+             retrans = retired_video_.retransmissions;
+    for (const VideoPublisher* p : {camera_.get(), screen_.get()}) {
+      if (!p) continue;
+      frames += p->stats().frames_encoded;
+      keys += p->stats().key_frames;
+      retrans += p->stats().retransmissions;
+    }
+    counters_.video_frames_sent = frames;
+    counters_.video_key_frames_sent = keys;
+    counters_.video_retransmissions = retrans;
+  }
+
   bool MediaComplete() const {
     if (!media_loaded_) return false;
     if (config_.publish_microphone && producer_id_.empty()) return false;
+    if (want_camera_ && camera_slot_.producer_id.empty()) return false;
+    if (want_screen_ && native_producer_id_.empty() && screen_slot_.producer_id.empty()) return false;
     if (!recv_ || !recv_->connected) return false;
     if (!queued_.empty()) return false;
     for (const auto& [id, r] : remote_) {
-      if (r.kind != protocol::MediaKind::kAudio) continue;
       if (!r.resumed || r.packets == 0) return false;
     }
     return true;
@@ -154,6 +246,11 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   bool muted_ = false;
   bool speaking_sent_ = false;
   std::map<std::string, AudioStreamStats> stats_;
+  bool want_camera_ = false;
+  bool want_screen_ = false;
+  bool want_native_ = false;
+  bool fallback_pending_ = false;  // fallback_triggered seen, the browser screen producer not yet
+  std::map<std::string, VideoStreamStats> video_stats_;
 
  private:
   using Weak = std::weak_ptr<Impl*>;
@@ -181,12 +278,28 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     std::string producer_id;
     std::string username;
     protocol::MediaKind kind = protocol::MediaKind::kAudio;
+    protocol::MediaSource source = protocol::MediaSource::kMicrophone;
     std::string consumer_id;
     uint32_t ssrc = 0;
     bool consuming = false;
     bool resumed = false;
     uint64_t packets = 0;
+    // RFC 3550 reception statistics of the consumer's stream, for our RR report blocks.
+    std::optional<protocol::ReceiveStatistics> reception;
   };
+
+  // One video producer of ours on the send transport (camera or browser screen).
+  struct ProducerSlot {
+    protocol::MediaSource source = protocol::MediaSource::kCamera;
+    std::string producer_id;
+    bool pending = false;  // media_produce in flight
+  };
+
+  struct PendingFault {
+    NativeFault fault;
+    sim::Timestamp until;
+  };
+  static constexpr size_t kMaxPendingFaults = 64;
 
   struct Outstanding {
     uint64_t epoch = 0;
@@ -310,6 +423,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     reap_timer_ = PostIn(sim::TimeDelta::Zero(), [](Impl* self) {
       self->dead_streams_.clear();
       self->dead_endpoints_.clear();
+      self->dead_natives_.clear();
     });
   }
 
@@ -521,11 +635,17 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     }
     device_caps_ = std::move(device.value());
     media_loaded_ = true;
-    if (config_.publish_microphone) {
-      SendRequest(protocol::CreateWebRtcTransportRequest{TransportDirection::kSend},
-                  [](Impl* self, const protocol::MediaSignalResponse& resp) { self->OnTransportCreated(resp); });
-    }
+    if (config_.publish_microphone || want_camera_ || want_screen_) RequestSendTransport();
     SendRequest(protocol::CreateWebRtcTransportRequest{TransportDirection::kRecv},
+                [](Impl* self, const protocol::MediaSignalResponse& resp) { self->OnTransportCreated(resp); });
+  }
+
+  // The send transport is created at setup when something is published, or later when the camera
+  // or a screen share is switched on.
+  void RequestSendTransport() {
+    if (send_ || send_requested_) return;
+    send_requested_ = true;
+    SendRequest(protocol::CreateWebRtcTransportRequest{TransportDirection::kSend},
                 [](Impl* self, const protocol::MediaSignalResponse& resp) { self->OnTransportCreated(resp); });
   }
 
@@ -600,7 +720,8 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     SendRtcp(*ep);  // lets the SFU latch our address at once
     EnsureMediaTimers();
     if (dir == TransportDirection::kSend) {
-      Produce();
+      if (config_.publish_microphone) Produce();
+      SyncVideo();
     } else {
       std::vector<protocol::NewProducer> queued = std::move(queued_);
       queued_.clear();
@@ -659,12 +780,13 @@ class WebClient::Impl : public sim::MessageStream::Listener {
 
   void Consume(const protocol::NewProducer& p) {
     if (p.username == config_.username) return;
-    if (p.kind != protocol::MediaKind::kAudio) return;  // this client renders audio only
+    if (p.kind == protocol::MediaKind::kVideo && p.source == protocol::MediaSource::kMicrophone) return;
     if (remote_.count(p.producer_id)) return;
     Remote& r = remote_[p.producer_id];
     r.producer_id = p.producer_id;
     r.username = p.username;
     r.kind = p.kind;
+    r.source = p.source;
     r.consuming = true;
     protocol::MediaConsumeRequest req;
     req.producer_id = p.producer_id;
@@ -687,6 +809,18 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     }
     Remote& rem = it->second;
     rem.consumer_id = c->consumer_id;
+    if (rem.kind == protocol::MediaKind::kVideo) {
+      if (!CreateVideoReceiver(rem, c->rtp_parameters)) {
+        CloseRemote(producer_id);
+        CheckMediaComplete();
+        return;
+      }
+      SendRequest(protocol::MediaResumeConsumerRequest{c->consumer_id},
+                  [producer_id](Impl* self, const protocol::MediaSignalResponse& resp) {
+                    self->OnResumed(producer_id, resp);
+                  });
+      return;
+    }
     AudioReceiverConfig rc = AudioReceiverConfigFor(c->rtp_parameters);
     rem.ssrc = rc.ssrc;
     AudioStreamStats* stats = &stats_[rem.username];
@@ -698,6 +832,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     }
     receivers_[producer_id] = std::move(receiver.value());
     if (rem.ssrc != 0) ssrc_to_producer_[rem.ssrc] = producer_id;
+    if (rem.ssrc != 0) rem.reception.emplace(rem.ssrc, protocol::kOpusClockRateHz);
     SendRequest(protocol::MediaResumeConsumerRequest{c->consumer_id},
                 [producer_id](Impl* self, const protocol::MediaSignalResponse& resp) {
                   self->OnResumed(producer_id, resp);
@@ -720,6 +855,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     if (it == remote_.end()) return;
     if (it->second.ssrc != 0) ssrc_to_producer_.erase(it->second.ssrc);
     receivers_.erase(producer_id);
+    video_receivers_.erase(producer_id);
     remote_.erase(it);
   }
 
@@ -746,6 +882,22 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     media_loaded_ = false;
     if (sender_) sender_->Stop();
     producer_id_.clear();
+    // Video: the SFU dropped (or will drop) every producer of the old media setup with it.
+    for (ProducerSlot* slot : {&camera_slot_, &screen_slot_}) {
+      if (VideoPublisher* pub = PublisherFor(slot->source).get()) pub->Stop();
+      slot->producer_id.clear();
+      slot->pending = false;
+    }
+    if (native_) {
+      native_->Stop("media_teardown");
+      native_->Detach();
+      dead_natives_.push_back(std::move(native_));
+      ScheduleReap();
+    }
+    native_producer_id_.clear();
+    native_requested_ = false;
+    send_requested_ = false;
+    video_receivers_.clear();
     receivers_.clear();
     remote_.clear();
     ssrc_to_producer_.clear();
@@ -756,6 +908,389 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     env_.scheduler->Cancel(rtcp_timer_);
     env_.scheduler->Cancel(health_timer_);
     outstanding_.clear();  // their responses are now stale (the tracker still counts them)
+  }
+
+  // --- video producers (VIDEO_DESIGN.md V5) ------------------------------------------------------------
+  // Compares what is wanted with what exists and issues the requests that close the gap. Safe to
+  // call at any time: without media (or before the send transport is up) it only asks for the
+  // send transport; the next media setup calls it again.
+  void SyncVideo() {
+    if (!media_active_ || !media_loaded_ || !router_caps_) return;
+    // Camera.
+    if (want_camera_) {
+      if (camera_slot_.producer_id.empty() && !camera_slot_.pending) EnsureVideoProducer(camera_slot_);
+    } else {
+      CloseVideoProducer(camera_slot_);
+    }
+    // Screen share: the native path (desktop) or the browser path.
+    const bool native_path = want_screen_ && want_native_;
+    const bool browser_path = want_screen_ && !want_native_;
+    if (!native_path) StopNative(want_screen_ ? "fallback" : "user_stopped");
+    if (browser_path) {
+      if (screen_slot_.producer_id.empty() && !screen_slot_.pending) EnsureVideoProducer(screen_slot_);
+    } else {
+      CloseVideoProducer(screen_slot_);
+    }
+    if (native_path && !native_ && !native_requested_ && native_producer_id_.empty()) RequestNativeSession();
+  }
+
+  void EnsureVideoProducer(ProducerSlot& slot) {
+    if (!send_ || !send_->connected) {
+      RequestSendTransport();
+      return;
+    }
+    VideoPublisher* pub = EnsurePublisher(slot.source);
+    if (pub == nullptr) return;
+    auto params = MakeVideoRtpParameters(*router_caps_, pub->ssrc(), config_.username,
+                                         slot.source == protocol::MediaSource::kScreen ? kScreenMid : kCameraMid);
+    if (!params.ok()) return;  // the router offers no H.264: nothing to publish, not a reason to drop
+    protocol::MediaProduceRequest req;
+    req.transport_id = send_->id;
+    req.kind = protocol::MediaKind::kVideo;
+    req.source = slot.source;
+    req.routing_mode = protocol::RoutingMode::kSfu;
+    req.rtp_parameters = std::move(params.value());
+    slot.pending = true;
+    const protocol::MediaSource source = slot.source;
+    SendRequest(std::move(req), [source](Impl* self, const protocol::MediaSignalResponse& resp) {
+      self->OnVideoProduced(source, resp);
+    });
+  }
+
+  ProducerSlot& SlotFor(protocol::MediaSource source) {
+    return source == protocol::MediaSource::kScreen ? screen_slot_ : camera_slot_;
+  }
+  std::unique_ptr<VideoPublisher>& PublisherFor(protocol::MediaSource source) {
+    return source == protocol::MediaSource::kScreen ? screen_ : camera_;
+  }
+
+  // Publishers live as long as the client (their counters, SSRC and sequence numbers carry over
+  // reconnects, like the microphone's); they are rebuilt only when the router's codec changes.
+  VideoPublisher* EnsurePublisher(protocol::MediaSource source) {
+    std::unique_ptr<VideoPublisher>& pub = PublisherFor(source);
+    VideoPublisherConfig pc;
+    const bool screen = source == protocol::MediaSource::kScreen;
+    pc.screen = screen;
+    if (screen) {
+      const protocol::ResolutionTier tier = ScreenTierFor(config_.screen.tier);
+      pc.width = tier.width;
+      pc.height = tier.height;
+      pc.fps = config_.screen.fps > 0 ? config_.screen.fps : kDefaultScreenFps;
+      pc.max_bitrate_bps = config_.screen.bitrate_bps > 0 ? config_.screen.bitrate_bps : kDefaultScreenBitrateBps;
+    } else {
+      pc.width = config_.camera.width;
+      pc.height = config_.camera.height;
+      pc.fps = config_.camera.fps;
+      pc.max_bitrate_bps = config_.camera.bitrate_bps;
+    }
+    pc.min_bitrate_bps = std::min(kMinVideoBitrateBps, pc.max_bitrate_bps);
+    pc.ssrc = pub ? pub->ssrc() : NewSsrc();
+    pc.payload_type = protocol::kPayloadTypeH264;
+    if (auto params = MakeVideoRtpParameters(*router_caps_, pc.ssrc, config_.username, "")) {
+      pc.payload_type = params->codecs.front().payload_type;
+    }
+    pc.mid = std::string(screen ? kScreenMid : kCameraMid);
+    pc.mid_id = VideoExtensionIdFor(*router_caps_, protocol::RtpMid::kUri);
+    pc.abs_send_time_id = VideoExtensionIdFor(*router_caps_, protocol::AbsSendTime::kUri);
+    pc.transport_wide_cc_id = VideoExtensionIdFor(*router_caps_, protocol::TransportSequenceNumber::kUri);
+    pc.abs_capture_time_id = VideoExtensionIdFor(*router_caps_, protocol::AbsCaptureTime::kUri);
+    pc.seed = VideoSourceSeed(config_.username, screen ? kVideoSourceScreen : kVideoSourceCamera);
+    if (pub && pub->config() == pc) return pub.get();
+    if (pub) {
+      RetireStats(*pub);
+      pub.reset();
+    }
+    auto created = VideoPublisher::Create(env_.Sub(screen ? "screen_sender" : "camera_sender"), pc);
+    if (!created.ok()) return nullptr;
+    pub = std::move(created.value());
+    pub->SetSendCallback([this, source](std::vector<uint8_t> packet) { return OnVideoPacket(source, std::move(packet)); });
+    return pub.get();
+  }
+
+  void RetireStats(const VideoPublisher& pub) {
+    retired_video_.frames += pub.stats().frames_encoded;
+    retired_video_.key_frames += pub.stats().key_frames;
+    retired_video_.retransmissions += pub.stats().retransmissions;
+  }
+
+  uint32_t NewSsrc() {
+    uint32_t ssrc = 0;
+    while (ssrc == 0 || ssrc == ssrc_ || (camera_ && camera_->ssrc() == ssrc) || (screen_ && screen_->ssrc() == ssrc)) {
+      ssrc = static_cast<uint32_t>(ssrc_rng_.NextU64());
+    }
+    return ssrc;
+  }
+
+  void OnVideoProduced(protocol::MediaSource source, const protocol::MediaSignalResponse& r) {
+    ProducerSlot& slot = SlotFor(source);
+    slot.pending = false;
+    if (r.is_error()) {
+      const auto& e = std::get<protocol::MediaSignalError>(r.outcome);
+      if (e.code == "media_unavailable") return;  // the router reset follows, and a new setup
+      // Refused (a limit, bad parameters): give up on this source rather than loop; it is
+      // retried at the next media setup.
+      return;
+    }
+    const auto* p = std::get_if<protocol::MediaProduceResult>(&r.outcome);
+    if (!p) return;
+    slot.producer_id = p->producer_id;
+    const bool wanted = source == protocol::MediaSource::kScreen ? (want_screen_ && !want_native_) : want_camera_;
+    if (!wanted) {  // switched off while the request was in flight
+      CloseVideoProducer(slot);
+      return;
+    }
+    if (source == protocol::MediaSource::kScreen) {
+      ++counters_.screen_produces;
+    } else {
+      ++counters_.camera_produces;
+    }
+    if (VideoPublisher* pub = PublisherFor(source).get()) pub->Start();
+    if (source == protocol::MediaSource::kScreen && fallback_pending_) {
+      fallback_pending_ = false;
+      Emit(kEventFallbackCompleted, "browser screen producer " + slot.producer_id);
+    }
+    CheckMediaComplete();
+  }
+
+  void CloseVideoProducer(ProducerSlot& slot) {
+    if (VideoPublisher* pub = PublisherFor(slot.source).get()) pub->Stop();
+    if (slot.producer_id.empty()) return;
+    const std::string id = std::move(slot.producer_id);
+    slot.producer_id.clear();
+    if (stream_open() && media_active_) {
+      SendRequest(protocol::MediaCloseProducerRequest{id}, [](Impl*, const protocol::MediaSignalResponse&) {});
+    }
+  }
+
+  bool OnVideoPacket(protocol::MediaSource source, std::vector<uint8_t> packet) {
+    if (!send_ || !send_->connected || SlotFor(source).producer_id.empty() || !send_->outbound) return false;
+    if (!send_->outbound->ProtectRtp(packet).ok()) {
+      ++counters_.srtp_errors;
+      return false;
+    }
+    if (!send_->socket || !send_->socket->SendTo(send_->remote, packet)) {
+      ++counters_.send_failures;
+      return false;
+    }
+    ++counters_.rtp_sent;
+    ++counters_.video_rtp_sent;
+    return true;
+  }
+
+  // --- native screen share (desktop, PROTOCOL.md §3) ------------------------------------------------------
+  void RequestNativeSession() {
+    native_requested_ = true;
+    protocol::CreateNativeSenderSessionRequest req;
+    req.preferred_codecs.emplace_back(kH264MimeType);
+    SendRequest(std::move(req), [](Impl* self, const protocol::MediaSignalResponse& resp) { self->OnNativeSession(resp); });
+  }
+
+  void OnNativeSession(const protocol::MediaSignalResponse& r) {
+    native_requested_ = false;
+    if (!(want_screen_ && want_native_)) {
+      // Stopped (or switched) while the session was being created: close its producer.
+      if (const auto* s = std::get_if<protocol::NativeSenderSessionResult>(&r.outcome)) {
+        SendRequest(protocol::MediaCloseProducerRequest{s->producer_id}, [](Impl*, const protocol::MediaSignalResponse&) {});
+      }
+      return;
+    }
+    if (r.is_error()) {
+      const auto& e = std::get<protocol::MediaSignalError>(r.outcome);
+      if (e.code == "media_unavailable") return;  // a router reset and a new setup follow
+      // A negotiation failure is fatal for the native path (PROTOCOL.md §3): browser path.
+      Emit(kEventFallbackTriggered, "negotiation_failed: " + e.code);
+      StartFallback();
+      return;
+    }
+    const auto* s = std::get_if<protocol::NativeSenderSessionResult>(&r.outcome);
+    if (!s) return;
+    ++counters_.native_sessions;
+    native_producer_id_ = s->producer_id;
+    auto target = sim::SocketAddress::Parse(s->rtp_target.ip + ":" + std::to_string(s->rtp_target.port));
+    if (!target) {
+      Emit(kEventFallbackTriggered, "transport_closed: unusable rtp_target");
+      StartFallback();
+      return;
+    }
+    NativeShareParams np;
+    np.tier = std::string(ScreenTierFor(config_.screen.tier).name);
+    np.fps = config_.screen.fps > 0 ? config_.screen.fps : kDefaultScreenFps;
+    np.bitrate_bps = config_.screen.bitrate_bps > 0 ? config_.screen.bitrate_bps : kDefaultScreenBitrateBps;
+    np.ssrc = s->ssrc;
+    np.payload_type = s->payload_type;
+    np.rtp_target = *target;
+    np.thresholds = config_.thresholds;
+    np.seed = VideoSourceSeed(config_.username, kVideoSourceScreen);
+    const uint64_t generation = ++native_generation_;
+    auto created = NativeScreenShare::Create(
+        env_.Sub("native_sender"), np, [this, generation](std::string_view name, std::string_view reason) {
+          OnNativeEvent(generation, name, reason);
+        });
+    if (!created.ok()) {
+      Emit(kEventFallbackTriggered, "native_sender_failed: " + created.error().code);
+      StartFallback();
+      return;
+    }
+    native_ = std::move(created.value());
+    native_->SetProducerConnected(true);
+    const sim::Timestamp now = env_.Now();
+    for (const PendingFault& f : pending_faults_) {
+      if (f.until > now) native_->SetFault(f.fault, f.until);
+    }
+    native_->Start();
+    CheckMediaComplete();
+  }
+
+  // Runs inside the native sender's callbacks: only records and forwards; the switch to the
+  // browser path happens from a fresh event, so the sender is never destroyed under itself.
+  void OnNativeEvent(uint64_t generation, std::string_view name, std::string_view reason) {
+    Emit(name, reason);
+    if (name != kEventFallbackTriggered) return;
+    PostIn(sim::TimeDelta::Zero(), [generation](Impl* self) {
+      if (generation != self->native_generation_ || !self->native_) return;
+      if (!(self->want_screen_ && self->want_native_)) return;
+      self->StartFallback();
+    });
+  }
+
+  // Native -> browser: close the native producer, produce the browser screen share.
+  void StartFallback() {
+    ++counters_.fallbacks;
+    fallback_pending_ = true;
+    want_native_ = false;  // for this share only: StartScreenShare(true) tries native again
+    SyncVideo();           // stops the native sender, closes its producer, produces the browser one
+  }
+
+  void StopNative(std::string_view reason) {
+    if (native_) {
+      native_->Stop(reason);
+      native_->Detach();
+      dead_natives_.push_back(std::move(native_));
+      ScheduleReap();
+    }
+    if (!native_producer_id_.empty()) {
+      const std::string id = std::move(native_producer_id_);
+      native_producer_id_.clear();
+      if (stream_open() && media_active_) {
+        SendRequest(protocol::MediaCloseProducerRequest{id}, [](Impl*, const protocol::MediaSignalResponse&) {});
+      }
+    }
+  }
+
+  // --- video consumers --------------------------------------------------------------------------------------
+  bool CreateVideoReceiver(Remote& rem, const protocol::RtpParameters& consumer) {
+    const VideoConsumerParams vp = VideoConsumerParamsFor(consumer);
+    if (vp.ssrc == 0) return false;
+    rem.ssrc = vp.ssrc;
+    const std::string key = VideoStatsKey(rem.username, SourceName(rem.source));
+    VideoReceiverConfig rc;
+    rc.ssrc = vp.ssrc;
+    rc.payload_type = vp.payload_type;
+    rc.abs_capture_time_id = vp.abs_capture_time_id;
+    rc.content = rem.source == protocol::MediaSource::kScreen ? VideoContent::kScreen : VideoContent::kCamera;
+    rc.source_seed = VideoSourceSeed(rem.username, SourceName(rem.source));
+    auto receiver = VideoReceiver::Create(env_.Sub("video_receiver/" + key), rc, &video_stats_[key]);
+    if (!receiver.ok()) return false;
+    VideoReceiver* vr = receiver.value().get();
+    vr->SetFeedbackSsrc(ssrc_ != 0 ? ssrc_ : kReceiveOnlySsrc);
+    vr->SetRtcpCallback([this](std::vector<uint8_t> rtcp) { SendReceiverFeedback(std::move(rtcp)); });
+    if (last_rtt_) vr->SetRtt(*last_rtt_);
+    video_receivers_[rem.producer_id] = std::move(receiver.value());
+    ssrc_to_producer_[vp.ssrc] = rem.producer_id;
+    rem.reception.emplace(vp.ssrc, protocol::kVideoClockRateHz);
+    return true;
+  }
+
+  // A VideoReceiver's NACK or PLI, SRTCP-protected on the recv transport.
+  void SendReceiverFeedback(std::vector<uint8_t> rtcp) {
+    if (!recv_ || !recv_->connected || !recv_->outbound || rtcp.size() < 2) return;
+    const uint8_t pt = rtcp[1];
+    const uint8_t fmt = rtcp[0] & 0x1F;
+    if (!recv_->outbound->ProtectRtcp(rtcp).ok()) {
+      ++counters_.srtp_errors;
+      return;
+    }
+    if (!recv_->socket || !recv_->socket->SendTo(recv_->remote, rtcp)) {
+      ++counters_.send_failures;
+      return;
+    }
+    ++counters_.rtcp_sent;
+    if (pt == protocol::rtcp::Nack::kPacketType && fmt == protocol::rtcp::Nack::kFmt) ++counters_.nacks_sent;
+    if (pt == protocol::rtcp::Pli::kPacketType && fmt == protocol::rtcp::Pli::kFmt) ++counters_.plis_sent;
+  }
+
+  // RTCP the SFU sent on the send transport: feedback about our streams.
+  void OnSendTransportRtcp(std::span<const uint8_t> bytes) {
+    auto parsed = ParseRtcpFeedback(bytes);
+    if (!parsed.ok()) {
+      ++counters_.malformed_packets;
+      return;
+    }
+    const RtcpFeedback& fb = parsed.value();
+    const sim::Timestamp now = env_.Now();
+    for (const auto& n : fb.nacks) {
+      if (VideoPublisher* pub = PublisherBySsrc(n.media_ssrc)) {
+        ++counters_.nacks_received;
+        pub->OnNack(n.sequence_numbers);
+      }
+    }
+    for (uint32_t ssrc : fb.key_frame_requests) {
+      if (VideoPublisher* pub = PublisherBySsrc(ssrc)) {
+        ++counters_.plis_received;
+        pub->RequestKeyFrame();
+      }
+    }
+    for (const auto& block : fb.report_blocks) {
+      if (auto rtt = RttFromReportBlock(block, now)) {
+        if (block.source_ssrc == ssrc_ || PublisherBySsrc(block.source_ssrc)) SetLastRtt(*rtt);
+      }
+      if (VideoPublisher* pub = PublisherBySsrc(block.source_ssrc)) pub->OnReportBlock(block, now);
+    }
+    for (const auto& remb : fb.rembs) {
+      ++counters_.rembs_received;
+      bool any = false;
+      for (uint32_t ssrc : remb.ssrcs) {
+        if (VideoPublisher* pub = PublisherBySsrc(ssrc)) {
+          pub->OnRemb(remb.bitrate_bps);
+          any = true;
+        }
+      }
+      // A REMB naming none of our SSRCs (or none at all) is about the whole transport.
+      if (!any) {
+        for (VideoPublisher* pub : {camera_.get(), screen_.get()}) {
+          if (pub) pub->OnRemb(remb.bitrate_bps);
+        }
+      }
+    }
+  }
+
+  // RTCP the SFU sent on the recv transport: SRs about the consumers' streams (LSR for our RRs).
+  void OnRecvTransportRtcp(std::span<const uint8_t> bytes) {
+    auto parsed = ParseRtcpFeedback(bytes);
+    if (!parsed.ok()) {
+      ++counters_.malformed_packets;
+      return;
+    }
+    for (const auto& sr : parsed->sender_reports) {
+      auto it = ssrc_to_producer_.find(sr.ssrc);
+      if (it == ssrc_to_producer_.end()) continue;
+      auto rit = remote_.find(it->second);
+      if (rit != remote_.end() && rit->second.reception) {
+        rit->second.reception->OnSenderReport(sr.ntp_timestamp, env_.Now().us());
+      }
+    }
+  }
+
+  VideoPublisher* PublisherBySsrc(uint32_t ssrc) {
+    if (ssrc == 0) return nullptr;
+    if (camera_ && camera_->ssrc() == ssrc && !camera_slot_.producer_id.empty()) return camera_.get();
+    if (screen_ && screen_->ssrc() == ssrc && !screen_slot_.producer_id.empty()) return screen_.get();
+    return nullptr;
+  }
+
+  void SetLastRtt(sim::TimeDelta rtt) {
+    last_rtt_ = rtt;
+    for (auto& [id, vr] : video_receivers_) vr->SetRtt(rtt);
   }
 
   // --- media plane --------------------------------------------------------------------------------------
@@ -784,7 +1319,8 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     for (const auto& [id, r] : remote_) expect_recv |= r.packets > 0;
     for (Endpoint* ep : {send_.get(), recv_.get()}) {
       if (!ep || !ep->connected || !ep->received_any) continue;
-      const bool expected = ep->direction == TransportDirection::kSend ? !producer_id_.empty() : expect_recv;
+      const bool producing = !producer_id_.empty() || !camera_slot_.producer_id.empty() || !screen_slot_.producer_id.empty();
+      const bool expected = ep->direction == TransportDirection::kSend ? producing : expect_recv;
       if (!expected) {
         health_.SetState(ep->direction, TransportState::kConnected, now);
         continue;
@@ -800,19 +1336,38 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     health_timer_ = PostIn(kHealthCheckInterval, [](Impl* self) { self->OnHealthTimer(); });
   }
 
+  // Send transport: an SR for every stream that has sent something (microphone, camera, screen),
+  // else an RR. Recv transport: an RR with one report block per consumed stream (RFC 3550
+  // reception statistics, LSR/DLSR from the SFU's SRs), at most 31.
   void SendRtcp(Endpoint& ep) {
     std::vector<uint8_t> bytes;
-    const uint32_t ssrc = ssrc_ != 0 ? ssrc_ : 1;
-    if (ep.direction == TransportDirection::kSend && sender_ && sender_->counters().packets_sent > 0) {
-      protocol::rtcp::SenderReport sr;
-      sr.sender_ssrc = ssrc;
-      sr.ntp_timestamp = ToNtp(env_.Now());
-      sr.packet_count = static_cast<uint32_t>(sender_->counters().packets_sent);
-      sr.octet_count = static_cast<uint32_t>(sender_->counters().payload_bytes_sent);
-      if (sr.AppendTo(bytes).ok() == false) return;
-    } else {
+    const uint32_t ssrc = ssrc_ != 0 ? ssrc_ : kReceiveOnlySsrc;
+    const sim::Timestamp now = env_.Now();
+    bool any_sr = false;
+    if (ep.direction == TransportDirection::kSend) {
+      if (sender_ && sender_->counters().packets_sent > 0) {
+        protocol::rtcp::SenderReport sr;
+        sr.sender_ssrc = ssrc;
+        sr.ntp_timestamp = ToNtp(now);
+        sr.packet_count = static_cast<uint32_t>(sender_->counters().packets_sent);
+        sr.octet_count = static_cast<uint32_t>(sender_->counters().payload_bytes_sent);
+        if (sr.AppendTo(bytes).ok() == false) return;
+        any_sr = true;
+      }
+      for (const VideoPublisher* pub : {camera_.get(), screen_.get()}) {
+        if (pub && pub->AppendSenderReport(bytes, now)) any_sr = true;
+      }
+    }
+    if (!any_sr) {
       protocol::rtcp::ReceiverReport rr;
       rr.sender_ssrc = ssrc;
+      if (ep.direction == TransportDirection::kRecv) {
+        for (auto& [id, r] : remote_) {
+          if (!r.reception || !r.reception->valid()) continue;
+          if (rr.report_blocks.size() >= protocol::rtcp::ReceiverReport::kMaxReportBlocks) break;
+          rr.report_blocks.push_back(r.reception->GenerateReportBlock(now.us()));
+        }
+      }
       if (rr.AppendTo(bytes).ok() == false) return;
     }
     if (!ep.outbound || !ep.outbound->ProtectRtcp(bytes).ok()) {
@@ -853,7 +1408,12 @@ class WebClient::Impl : public sim::MessageStream::Listener {
       }
       ++counters_.rtcp_received;
       MarkReceived(ep);
-      return;  // feedback is not acted upon by this client (audio only, no NACK/PLI)
+      if (ep.direction == TransportDirection::kSend) {
+        OnSendTransportRtcp(bytes);
+      } else {
+        OnRecvTransportRtcp(bytes);
+      }
+      return;
     }
     if (!ep.inbound->UnprotectRtp(bytes).ok()) {
       ++counters_.srtp_errors;
@@ -871,14 +1431,33 @@ class WebClient::Impl : public sim::MessageStream::Listener {
       ++counters_.unknown_ssrc_packets;
       return;
     }
-    auto rit = receivers_.find(it->second);
-    if (rit == receivers_.end()) {
+    const std::string producer_id = it->second;
+    auto rem_it = remote_.find(producer_id);
+    if (rem_it == remote_.end()) {
       ++counters_.unknown_ssrc_packets;
       return;
     }
-    rit->second->OnRtp(view.value(), env_.Now());
-    Remote& rem = remote_[it->second];
-    if (rem.packets++ == 0) CheckMediaComplete();
+    Remote& rem = rem_it->second;
+    if (rem.reception) rem.reception->OnRtpPacket(view->sequence_number(), view->timestamp(), env_.Now().us());
+    if (rem.kind == protocol::MediaKind::kVideo) {
+      auto vit = video_receivers_.find(producer_id);
+      if (vit == video_receivers_.end()) {
+        ++counters_.unknown_ssrc_packets;
+        return;
+      }
+      ++counters_.video_rtp_received;
+      vit->second->OnRtp(view.value(), env_.Now());
+    } else {
+      auto rit = receivers_.find(producer_id);
+      if (rit == receivers_.end()) {
+        ++counters_.unknown_ssrc_packets;
+        return;
+      }
+      rit->second->OnRtp(view.value(), env_.Now());
+    }
+    // The receiver's callbacks may have changed remote_: look the entry up again.
+    auto again = remote_.find(producer_id);
+    if (again != remote_.end() && again->second.packets++ == 0) CheckMediaComplete();
   }
 
   void MarkReceived(Endpoint& ep) {
@@ -923,6 +1502,23 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   std::map<uint32_t, std::string> ssrc_to_producer_;
   std::vector<protocol::NewProducer> queued_;
   std::vector<std::unique_ptr<Endpoint>> dead_endpoints_;  // after Endpoint's definition
+  // Video.
+  bool send_requested_ = false;                       // create_webrtc_transport(send) issued
+  std::unique_ptr<VideoPublisher> camera_;
+  std::unique_ptr<VideoPublisher> screen_;             // the browser screen share
+  ProducerSlot camera_slot_{protocol::MediaSource::kCamera, {}, false};
+  ProducerSlot screen_slot_{protocol::MediaSource::kScreen, {}, false};
+  struct RetiredVideo {
+    uint64_t frames = 0, key_frames = 0, retransmissions = 0;
+  } retired_video_;
+  std::unique_ptr<NativeScreenShare> native_;
+  std::vector<std::unique_ptr<NativeScreenShare>> dead_natives_;
+  std::string native_producer_id_;
+  bool native_requested_ = false;                      // create_native_sender_session in flight
+  uint64_t native_generation_ = 0;
+  std::vector<PendingFault> pending_faults_;
+  std::map<std::string, std::unique_ptr<VideoReceiver>> video_receivers_;  // by producer id
+  std::optional<sim::TimeDelta> last_rtt_;
 };
 
 WebClient::WebClient(sim::Env env, WebClientConfig config)
@@ -947,6 +1543,18 @@ bool WebClient::muted() const { return impl_->muted_; }
 bool WebClient::speaking() const { return impl_->speaking_sent_; }
 bool WebClient::media_complete() const { return impl_->MediaComplete(); }
 const std::map<std::string, AudioStreamStats>& WebClient::audio_stats() const { return impl_->stats_; }
-const ClientCounters& WebClient::counters() const { return impl_->counters_; }
+const ClientCounters& WebClient::counters() const {
+  impl_->RefreshVideoCounters();
+  return impl_->counters_;
+}
+void WebClient::InjectEncoderFault(NativeFault fault, sim::Timestamp until) { impl_->InjectEncoderFault(fault, until); }
+const std::map<std::string, VideoStreamStats>& WebClient::video_stats() const { return impl_->video_stats_; }
+std::optional<NativeSenderStatus> WebClient::native_status() const { return impl_->NativeStatus(); }
+void WebClient::SetCamera(bool on) { impl_->SetCamera(on); }
+void WebClient::StartScreenShare(bool native) { impl_->StartScreenShare(native); }
+void WebClient::StopScreenShare() { impl_->StopScreenShare(); }
+bool WebClient::camera_on() const { return impl_->want_camera_; }
+bool WebClient::screen_sharing() const { return impl_->want_screen_; }
+bool WebClient::screen_native() const { return impl_->want_screen_ && impl_->want_native_; }
 
 }  // namespace sfusim::clients

@@ -89,6 +89,12 @@ class ClientTransport : public sim::DatagramSocket::Receiver {
     auto bytes = p.Serialize().value();
     socket_->SendTo(sfu_, bytes);
   }
+  // Any RTP packet (header extensions and all): serialized, SRTP-protected when keyed, sent.
+  void SendRtpPacket(const RtpPacket& p) {
+    auto bytes = p.Serialize().value();
+    if (out_) (void)out_->ProtectRtp(bytes);
+    socket_->SendTo(sfu_, bytes);
+  }
   void OnDatagram(const sim::SocketAddress&, std::span<const uint8_t> data) override {
     std::vector<uint8_t> buf(data.begin(), data.end());
     if (buf.size() >= 12 && !(buf[1] >= 192 && buf[1] <= 223)) {

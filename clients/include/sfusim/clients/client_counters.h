@@ -40,6 +40,21 @@ struct ClientCounters {
   uint64_t unknown_ssrc_packets = 0;   // RTP for no consumer of ours
   uint64_t malformed_packets = 0;      // neither parseable RTP nor RTCP
   uint64_t send_failures = 0;          // DatagramSocket::SendTo returned false
+  // Video (camera and browser screen senders; the native sender counts its own).
+  uint64_t video_frames_sent = 0;      // frames encoded and handed to the packetizer
+  uint64_t video_key_frames_sent = 0;
+  uint64_t video_rtp_sent = 0;         // video RTP packets sent (retransmissions included)
+  uint64_t video_retransmissions = 0;  // packets re-sent on NACK
+  uint64_t nacks_received = 0;         // NACK packets about our video SSRCs
+  uint64_t plis_received = 0;          // PLI + FIR about our video SSRCs
+  uint64_t rembs_received = 0;
+  uint64_t video_rtp_received = 0;     // RTP packets for our video consumers
+  uint64_t nacks_sent = 0;             // NACK packets our video receivers sent
+  uint64_t plis_sent = 0;              // PLI packets our video receivers sent
+  uint64_t camera_produces = 0;        // camera producers created (media_produce succeeded)
+  uint64_t screen_produces = 0;        // browser screen producers created
+  uint64_t native_sessions = 0;        // create_native_sender_session succeeded
+  uint64_t fallbacks = 0;              // native -> browser switches started
 };
 
 }  // namespace sfusim::clients

@@ -5,6 +5,10 @@
 // Event names (E2E_DESIGN.md; result.json `events`): voice_joined, voice_left,
 // signaling_disconnected, signaling_reconnected, media_restored, worker_restarted. `reason` is
 // free text for people (e.g. the stream's close reason), possibly empty.
+// Video (PROTOCOL.md §3, VIDEO_DESIGN.md V5): the native sender's events are forwarded with its
+// names (sender_started, sender_stopped, encode_error, transport_error, fallback_triggered with the
+// structured reason, degradation_changed), and the client adds fallback_completed (the browser
+// screen producer exists after a fallback).
 #pragma once
 
 #include <string_view>
@@ -20,6 +24,13 @@ inline constexpr std::string_view kEventSignalingDisconnected = "signaling_disco
 inline constexpr std::string_view kEventSignalingReconnected = "signaling_reconnected";
 inline constexpr std::string_view kEventMediaRestored = "media_restored";
 inline constexpr std::string_view kEventWorkerRestarted = "worker_restarted";
+inline constexpr std::string_view kEventSenderStarted = "sender_started";
+inline constexpr std::string_view kEventSenderStopped = "sender_stopped";
+inline constexpr std::string_view kEventEncodeError = "encode_error";
+inline constexpr std::string_view kEventTransportError = "transport_error";
+inline constexpr std::string_view kEventFallbackTriggered = "fallback_triggered";
+inline constexpr std::string_view kEventFallbackCompleted = "fallback_completed";
+inline constexpr std::string_view kEventDegradationChanged = "degradation_changed";
 
 class ClientObserver {
  public:

@@ -22,8 +22,24 @@
 //   later connection authenticates; media_restored when media is complete again after a
 //   reconnection or a router reset (not after the first join); worker_restarted on every accepted
 //   media_router_reset (a generation not newer than the last one is ignored as stale).
-// - Only audio producers are consumed (this client renders audio only); its own are never.
-//   media_complete() also asks that every consumer has received at least one RTP packet.
+// - Audio and video producers of others are consumed (a VideoReceiver per camera/screen
+//   consumer); its own are never. media_complete() asks that every consumer (audio and video) is
+//   resumed and has received at least one RTP packet, and that every producer it publishes exists.
+// - Video (VIDEO_DESIGN.md V5): the camera (config.publish_camera, SetCamera) is an H.264
+//   producer (source camera) with the router's codec parameters, re-produced on every media
+//   setup; SetCamera(false) closes the producer (media_close_producer). StartScreenShare(native):
+//   on a desktop client with native=true, create_native_sender_session then a NativeSender on the
+//   returned plain transport; its events go to ClientObserver::OnClientEvent; on
+//   fallback_triggered, or a fatal setup failure, the native producer is closed and the browser
+//   screen share is produced on the send transport, then `fallback_completed` is emitted. Otherwise
+//   (or on a web client) the browser path directly. StopScreenShare stops whichever runs; a later
+//   StartScreenShare(true) tries native again (no sticky flag).
+// - RTCP: NACK to the VideoSender owning the media SSRC, PLI/FIR -> key frame, RR blocks about our
+//   SSRCs (RTT from LSR/DLSR, loss) and REMB -> BandwidthController -> target bitrate; SR for every
+//   sending stream; RR with real report blocks for the received streams; receivers' NACK/PLI go
+//   out on the recv transport.
+// - video_stats() has one VideoStreamStats per "<username>/<camera|screen>" (VideoStatsKey),
+//   kept across reconnects and re-consumes.
 // - audio_stats() has one AudioStreamStats per remote username, kept across reconnects and
 //   re-consumes. A client never consumes its own producer.
 // - Deterministic: everything runs on env's scheduler; randomness (SSRCs, jitter) from env.rng.
@@ -33,6 +49,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sfusim/clients/audio/audio_stream_stats.h"
@@ -41,12 +58,14 @@
 #include "sfusim/clients/client_phase.h"
 #include "sfusim/clients/connection_state.h"
 #include "sfusim/clients/transport_health.h"
+#include "sfusim/clients/native/native_fault.h"
+#include "sfusim/clients/native/native_sender_status.h"
+#include "sfusim/clients/video/video_stream_stats.h"
+#include "sfusim/clients/video_source_seed.h"
 #include "sfusim/clients/web_client_config.h"
 #include "sfusim/sim/env.h"
 
 namespace sfusim::clients {
-
-
 
 // Client-side constants (E2E_DESIGN.md).
 inline constexpr sim::TimeDelta kHeartbeatInterval = sim::TimeDelta::Seconds(15);  // ping when quiet
@@ -67,6 +86,14 @@ class WebClient {
   void SetMuted(bool muted);              // muting reports speaking=false at once
   void SendRaw(std::string text);         // verbatim on the signaling stream
   void SetObserver(ClientObserver* observer);
+  // Video (VIDEO_DESIGN.md V5). All are safe in any phase: they change what the client wants to
+  // publish and act at once when media is set up (otherwise at the next media setup).
+  void SetCamera(bool on);
+  void StartScreenShare(bool native);     // native is ignored (browser path) unless config.desktop
+  void StopScreenShare();
+  // Forwards to the running native sender; with none running, remembered until `until` so a
+  // sender started before then gets it.
+  void InjectEncoderFault(NativeFault fault, sim::Timestamp until);
 
   ClientPhase phase() const;
   const std::string& channel() const;     // the channel joined (or being joined); empty when none
@@ -79,6 +106,12 @@ class WebClient {
   bool media_complete() const;            // producing what it publishes and consuming every remote
                                           // producer it was told of, all resumed and receiving
   const std::map<std::string, AudioStreamStats>& audio_stats() const;  // by remote username
+  // By "<username>/<camera|screen>" (VideoStatsKey), kept across reconnects and re-consumes.
+  const std::map<std::string, VideoStreamStats>& video_stats() const;
+  std::optional<NativeSenderStatus> native_status() const;  // the native sender's, when one exists
+  bool camera_on() const;                 // what the client wants (config, then SetCamera)
+  bool screen_sharing() const;            // a screen share is wanted (either path)
+  bool screen_native() const;             // ... and it runs (or is being set up) on the native path
   const ClientCounters& counters() const;
 
  private:

@@ -25,8 +25,15 @@
 // - `suite [DIR] [--seed N] [--out DIR]`: runs every scenario of DIR (default: the library) once,
 //   writes <out>/<scenario>/result.json and <out>/summary.txt (default out: sfusim-results/suite),
 //   prints the summary; exit 0 when all passed, 1 otherwise.
-// - `sweep`, `report` and `mutants` parse and check their arguments, then exit 2 "not supported
-//   yet". No run is faked.
+// - `sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE]
+//   [--timeout-s S]`: every scenario x seed in child processes of env.self_exe (sweep_command.h);
+//   default --jobs: the number of cores, --out sfusim-results/sweep, --timeout-s 600. Exit 0 all
+//   passed, 1 any failed (a crash or timeout is a failure), 2 bad input or no env.self_exe.
+// - `report DIR [--baseline DIR] [--out DIR] [--bench FILE]`: report.md + report.html (and with
+//   --bench perf.html + perf.md) from every result under DIR (sweep_command.h). Exit 0, 1 on a
+//   regression against the baseline, 2 bad input (no results, unreadable result files).
+// - `mutants` parses and checks its arguments, then exits 2 "not supported yet".
+// - `suite` also writes <out>/report.html and report.md over its results and prints where.
 // - No arguments: the suite over the library with seed 1 when env.default_is_suite, else the demo.
 //   `demo [--seed N] [--pcap DIR] [--trace FILE]` calls env.run_demo.
 // - Flags take their value as the next argument or after "=" ("--seed 3", "--seed=3"); "--" ends
@@ -53,6 +60,12 @@ struct CliEnvironment {
   std::function<double()> wall_seconds;
   // No arguments runs the library suite (true in the program once runs work) instead of the demo.
   bool default_is_suite = false;
+  // The sfusim program itself, which `sweep` runs as `run` in child processes ("" = no sweeps).
+  std::string self_exe;
+  // Whether `out` is a terminal (sweep draws its progress bar in place then).
+  bool out_is_tty = false;
+  // Worker processes of a sweep without --jobs (0 = the number of cores).
+  int default_jobs = 0;
 };
 
 int RunCli(std::vector<std::string> args, std::ostream& out, std::ostream& err, const CliEnvironment& env);

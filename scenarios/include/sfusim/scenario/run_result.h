@@ -7,9 +7,9 @@
 // - Everything except wall_s is a pure function of (scenario, seed, mutant): lists are in a fixed
 //   order (invariants in kInvariantNames order, SLOs and expected events in file order, events by
 //   time then participant order, metrics maps ordered by name).
-// - Invariants that cannot be judged by this build (fallback_iff_thresholds needs the native
-//   screen-share sender of the video issue) are listed in `invariants_not_applicable` with the
-//   reason, never in `invariants` as passed.
+// - Invariants that cannot be judged in this run (fallback_iff_thresholds when no participant has
+//   a native screen-share sender) are listed in `invariants_not_applicable` with the reason, never
+//   in `invariants` as passed.
 #pragma once
 
 #include <cstdint>
@@ -78,12 +78,27 @@ struct TimeSeries {
   bool operator==(const TimeSeries&) const = default;
 };
 
+// The video part of a received video stream (kind "video"); metrics.h defines each value.
+struct VideoMetrics {
+  std::string source;  // "camera" | "screen"
+  uint64_t packets_retransmitted = 0;
+  uint64_t frames_received = 0, frames_decoded = 0, frames_lost = 0, key_frames = 0, decode_errors = 0;
+  uint64_t nacks_sent = 0, nack_packets = 0, plis_sent = 0;
+  uint64_t freeze_count = 0;
+  double freeze_total_s = 0;
+  std::optional<double> psnr_db_p50, fps, keyframe_after_pli_ms_max, first_frame_s;
+  int width = 0, height = 0;
+  bool operator==(const VideoMetrics&) const = default;
+};
+
 struct StreamMetrics {  // one received stream: (receiver, sender, kind)
-  std::string kind = "audio";
+  std::string kind = "audio";  // "audio" | "video"
   uint64_t frames_normal = 0, frames_fec = 0, frames_concealed = 0, frames_no_data = 0;
   uint64_t packets_received = 0, packets_lost = 0, packets_late = 0;
   std::optional<double> delay_ms_p50, delay_ms_p95, concealed_ratio, mos;
-  std::map<std::string, TimeSeries> series;  // "kbps", "concealed_frames", "delay_ms"
+  std::map<std::string, TimeSeries> series;  // audio: "kbps", "concealed_frames", "delay_ms";
+                                             // video: "kbps", "fps", "psnr_db", "delay_ms"
+  std::optional<VideoMetrics> video;         // set for kind "video" (then the frame counts above are 0)
   bool operator==(const StreamMetrics&) const = default;
 };
 
@@ -92,7 +107,19 @@ struct ParticipantMetrics {
   bool media_complete = false;
   std::map<std::string, double> counters;  // requests, responses, errors, timeouts, reconnects, ...
   std::optional<double> rejoin_s_max;
-  std::map<std::string, StreamMetrics> streams;  // by sender
+  std::map<std::string, StreamMetrics> streams;  // audio by sender, video by "<sender>/<camera|screen>"
+  // The participant's native screen-share sender, when it had one.
+  struct NativeSender {
+    std::string final_state;
+    std::string last_fallback_reason;
+    int degradation_level = 0;
+    int degradation_level_max = 0;
+    bool transport_connected = false;
+    bool producer_connected = false;
+    TimeSeries degradation_level_series;
+    bool operator==(const NativeSender&) const = default;
+  };
+  std::optional<NativeSender> native_sender;
   bool operator==(const ParticipantMetrics&) const = default;
 };
 

@@ -10,9 +10,9 @@
 //   again (an unreadable participant id does not make every reference to it "unknown").
 // - Unknown fields are problems (a typo must not pass silently), with a suggestion when a known
 //   field is close. Duplicate keys in one object are problems too.
-// - Features that need the video issue (publishing camera or screen, camera_on, screen_on,
-//   encoder_faults, video/screen metrics, native-sender events) are "not_supported" problems unless
-//   LoadOptions::allow_unsupported is set; their settings are parsed and checked either way.
+// - Video features (publishing camera or screen, camera_on, screen_on, encoder_faults, video/screen
+//   metrics, native-sender events) are accepted like every other feature (since the video issue);
+//   no problem has the code "not_supported" any more.
 // - The full list of what is checked is in scenarios/schema/scenario.schema.json's descriptions and
 //   in scenario.h beside each field.
 #pragma once
@@ -31,7 +31,8 @@
 namespace sfusim::scenario {
 
 struct LoadOptions {
-  // Accept what needs the video issue (for tests of the model and for the runner once video lands).
+  // Formerly: accept what needed the video issue. Everything is supported now; kept (without effect)
+  // so that callers written before the video issue still compile.
   bool allow_unsupported = false;
 };
 

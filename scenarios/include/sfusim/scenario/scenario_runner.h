@@ -10,13 +10,19 @@
 //   same scenario, options and binaries give the same trace hash and the same result (wall_s,
 //   which the caller measures, aside).
 // - Timeline: participants start at join_at_s (before the timeline's actions at the same time),
-//   actions run in file order. Actions that need the video issue are ignored (the loader rejects
-//   them unless told otherwise). A client action aimed at a participant whose client does not
+//   actions run in file order. A client action aimed at a participant whose client does not
 //   exist yet is skipped and noted in the trace.
+// - Video: a participant's camera/screen settings become its WebClientConfig (client desktop ->
+//   the native screen-share path; screen.path native -> ScreenConfig::native); camera_on/off ->
+//   SetCamera, screen_on (path) / screen_off -> StartScreenShare / StopScreenShare,
+//   encoder_faults -> InjectEncoderFault(kind, at_s + for_s). The native sender's events
+//   (sender_started, sender_stopped, encode_error, transport_error, fallback_triggered,
+//   degradation_changed) and fallback_completed land in result.json's events; its status is
+//   polled every 100 ms (degradation level series, final state).
 // - restart_sfu crashes host "sfu", destroys the SfuServer, restarts the host after down_s and
 //   starts a fresh SfuServer (same config, channel codecs as changed so far).
-// - Invariants: the scenario's list ("all" = every name); fallback_iff_thresholds is listed as
-//   not applicable (it needs the native sender of the video issue), never as passed.
+// - Invariants: the scenario's list ("all" = every name); fallback_iff_thresholds is checked when
+//   some desktop participant shares its screen natively, and listed as not applicable otherwise.
 // - Run() may be called once. It returns false with `error` only when the world cannot be built
 //   (an SFU that will not start, a pcap file that cannot be written); a failing scenario is a
 //   RunResult with passed = false.

@@ -3,10 +3,13 @@
 // Contract:
 // - An SLO selects streams or clients: `participant` (the receiver, or the client measured) and
 //   `from` (the sender) narrow the selection; without them the value is the worst over all
-//   selected (the highest, except audio.mos where it is the lowest). The note names the pair or
+//   selected (the highest, except where higher is better: audio.mos, video.psnr_db_p50, video.fps,
+//   video.kbps_mean, video.kbps_end_mean, where it is the lowest). Video metrics select streams
+//   by receiver and sender (both sources); screen.* metrics select the sharer (`participant`;
+//   without it, every participant that had a native sender). The note names the pair or
 //   client that gave the worst value.
 // - A value that cannot be measured (nothing selected, no samples, the stream never recovered,
-//   a metric that needs the video issue) is null and the SLO fails, with the reason in the note.
+//   a screen metric without a native sender) is null and the SLO fails, with the reason in the note.
 // - An expected event passes when the run has an event of that name (of that participant, if
 //   given) with at_s in [a, b] (inclusive; the whole run when between_s is absent).
 #pragma once

@@ -5,13 +5,15 @@
 // scenarios/schema/scenario.schema.json with, so the format, the loader and the schema cannot drift
 // apart. Names are stable: scenario files, result.json and reports use them. Adding a name is fine;
 // renaming one breaks users' files.
-// - Metrics: SCENARIO.md's list. `participant` is the receiver and `from` the sender; a metric says
+// - Metrics: SCENARIO.md's list, plus sfusim's additions (metrics.h defines them): video.kbps_mean,
+//   video.kbps_end_mean, video.first_frame_after_join_s, video.key_frames_sent,
+//   sfu.key_frame_requests_throttled. `participant` is the receiver and `from` the sender; a metric says
 //   which of the two apply to it, the range its value lies in (a bound outside it is a mistake), and
-//   whether it needs video (not supported until the video issue).
+//   whether it is a video feature (informational: tools can tell audio-only scenarios apart).
 // - Invariants: DESIGN.md's "Invariants" section, one name each (the README lists them).
 // - Events: what a run reports in result.json's `events` and an `expect.events` entry can ask
-//   for: the client's voice/signaling milestones, and PROTOCOL.md §3's native-sender events (which
-//   need the video issue).
+//   for: the client's voice/signaling milestones, and PROTOCOL.md §3's native-sender events (plus
+//   degradation_changed: one step of the native sender's degradation ladder, reason "level <n>: ...").
 #pragma once
 
 #include <array>
@@ -60,7 +62,7 @@ struct ActionInfo {
   std::string_view name;
   std::span<const std::string_view> fields;    // besides at_s and action (set_link: plus kLinkFields)
   std::span<const std::string_view> required;  // the subset that must be given
-  bool needs_video;                            // rejected until the video issue
+  bool video;                                  // a video feature (camera, screen, native sender)
 };
 
 namespace vocabulary_detail {
@@ -104,14 +106,14 @@ struct MetricInfo {
   std::string_view name;
   bool takes_participant;  // the receiver (or, for signaling/rejoin metrics, the client measured)
   bool takes_from;         // the sender
-  bool needs_video;
+  bool video;  // a video/screen metric
   double lowest;   // the value always lies in [lowest, highest]
   double highest;
 };
 
 inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 
-inline constexpr std::array<MetricInfo, 17> kMetrics = {{
+inline constexpr std::array<MetricInfo, 22> kMetrics = {{
     {"audio.recovery_s", true, true, false, 0, kUnbounded},
     {"audio.delay_ms_p50", true, true, false, 0, kUnbounded},
     {"audio.delay_ms_p95", true, true, false, 0, kUnbounded},
@@ -123,6 +125,11 @@ inline constexpr std::array<MetricInfo, 17> kMetrics = {{
     {"video.fps", true, true, true, 0, kUnbounded},
     {"video.delay_ms_p95", true, true, true, 0, kUnbounded},
     {"video.keyframe_after_pli_ms_max", true, true, true, 0, kUnbounded},
+    {"video.kbps_mean", true, true, true, 0, kUnbounded},      // sfusim's addition (metrics.h)
+    {"video.kbps_end_mean", true, true, true, 0, kUnbounded},  // sfusim's addition (metrics.h)
+    {"video.first_frame_after_join_s", true, true, true, 0, kUnbounded},  // sfusim's addition
+    // Sender-side: the sending participant is `participant`.
+    {"video.key_frames_sent", true, false, true, 0, kUnbounded},  // sfusim's addition
     // Sender-side: the sharing participant is `participant`.
     {"screen.fallback_triggered_s", true, false, true, 0, kUnbounded},
     {"screen.degradation_level_max", true, false, true, 0, kUnbounded},
@@ -130,6 +137,7 @@ inline constexpr std::array<MetricInfo, 17> kMetrics = {{
     {"signaling.timeouts", true, false, false, 0, kUnbounded},
     {"rejoin_s_max", true, false, false, 0, kUnbounded},
     {"sfu.consumers_leaked", false, false, false, 0, kUnbounded},
+    {"sfu.key_frame_requests_throttled", false, false, true, 0, kUnbounded},  // sfusim's addition
 }};
 
 const MetricInfo* FindMetric(std::string_view name);
@@ -153,9 +161,9 @@ inline constexpr std::array<std::string_view, 12> kInvariantNames = {
 // ---- Events (result.json `events`, expect.events `name`) ----
 struct EventInfo {
   std::string_view name;
-  bool needs_video;  // the native sender's events (PROTOCOL.md §3)
+  bool video;  // the native sender's events (PROTOCOL.md §3)
 };
-inline constexpr std::array<EventInfo, 12> kEvents = {{
+inline constexpr std::array<EventInfo, 13> kEvents = {{
     {"voice_joined", false},            // the client got voice_joined
     {"voice_left", false},              // the client left voice (leave, or its connection dropped)
     {"signaling_disconnected", false},  // the client saw its signaling stream drop
@@ -168,6 +176,7 @@ inline constexpr std::array<EventInfo, 12> kEvents = {{
     {"transport_error", true},
     {"fallback_triggered", true},
     {"fallback_completed", true},
+    {"degradation_changed", true},  // the native sender's ladder moved one step (reason: its new level)
 }};
 
 const EventInfo* FindEvent(std::string_view name);

@@ -40,6 +40,9 @@ inline constexpr std::size_t kRetransmissionBufferPackets = 512;
 inline constexpr sim::TimeDelta kKeyFrameRequestMinInterval = sim::TimeDelta::Millis(500);
 // RTCP SR per consumer and RR towards the producers (RFC 3550 interval simplified to a fixed 1 s).
 inline constexpr sim::TimeDelta kRtcpReportInterval = sim::TimeDelta::Seconds(1);
+// How often the SFU looks for upstream NACKs that are due (only while some video producer has
+// missing packets; the NACK rules themselves are in nack_generator.h).
+inline constexpr sim::TimeDelta kNackProcessInterval = sim::TimeDelta::Millis(10);
 // An input sequence jump larger than this is a restarted stream: the consumer re-syncs its output.
 inline constexpr int64_t kSequenceRestartThreshold = 3000;
 // Re-sync segments a consumer remembers to map NACKed output seqs back to input seqs.

@@ -37,6 +37,13 @@ struct SfuCounters {
   uint64_t nacks_received = 0;
   uint64_t key_frame_requests_forwarded = 0;
   uint64_t key_frame_requests_throttled = 0;
+  // Media-plane feedback towards producers (RR, REMB, upstream NACK).
+  uint64_t sender_reports_received = 0;      // SRs from producers (for LSR/DLSR)
+  uint64_t receiver_report_blocks_sent = 0;  // report blocks about producers
+  uint64_t rembs_sent = 0;
+  uint64_t upstream_nacks_sent = 0;          // NACK packets to producers
+  uint64_t upstream_nacked_sequences = 0;    // sequence numbers in them (retries count again)
+  uint64_t upstream_recovered = 0;           // NACKed input packets that arrived and were forwarded
   // Workers.
   uint64_t worker_crashes = 0;
   uint64_t worker_restarts = 0;

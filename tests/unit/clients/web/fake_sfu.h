@@ -1,6 +1,9 @@
 // FakeSfu: a scripted stand-in for the SFU, for WebClient tests (unit and property). It answers
 // just enough of the protocol for a client to set up media (no media is forwarded); actions in
-// `silent` get no answer; it records every text it receives.
+// `silent` get no answer; it records every text it receives. Video: media_produce answers
+// "p-self" for the microphone and "p-camera-<n>" / "p-screen-<n>" for video; a native sender
+// session answers "p-native-<n>" with an RTP target on the SFU host (or the error code in
+// `native_error`); media_close_producer always succeeds.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -20,6 +23,7 @@ using protocol::MediaAction;
 
 inline constexpr uint16_t kPort = 4443;
 inline const sim::SocketAddress kSfuAddress{sim::MakeIpv4(10, 0, 0, 1), kPort};
+inline constexpr uint16_t kNativePort = 5002;  // nothing listens: the native sender's RTP is dropped
 
 class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener, public sim::DatagramSocket::Receiver {
  public:
@@ -87,7 +91,34 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
         break;
       }
       case MediaAction::kConnectWebRtcTransport: out = protocol::ConnectWebRtcTransportResult{}; break;
-      case MediaAction::kMediaProduce: out = protocol::MediaProduceResult{"p-self"}; break;
+      case MediaAction::kMediaProduce: {
+        const auto& m = std::get<protocol::MediaProduceRequest>(r.body);
+        if (m.source == protocol::MediaSource::kMicrophone) {
+          out = protocol::MediaProduceResult{"p-self"};
+        } else {
+          out = protocol::MediaProduceResult{"p-" + std::string(protocol::ToString(m.source)) + "-" +
+                                             std::to_string(++video_producers)};
+        }
+        break;
+      }
+      case MediaAction::kMediaCloseProducer: out = protocol::MediaCloseProducerResult{}; break;
+      case MediaAction::kCreateNativeSenderSession: {
+        if (!native_error.empty()) {
+          Send(protocol::MakeMediaSignalError(r.request_id, r.action(), native_error, "refused"));
+          return;
+        }
+        protocol::NativeSenderSessionResult n;
+        n.transport_id = "t-native";
+        n.producer_id = "p-native-" + std::to_string(++native_sessions);
+        n.rtp_target = {"10.0.0.1", kNativePort};
+        n.payload_type = protocol::kPayloadTypeH264;
+        n.ssrc = 0x4E000000u + static_cast<uint32_t>(native_sessions);
+        n.codec.mime_type = "video/H264";
+        n.codec.payload_type = protocol::kPayloadTypeH264;
+        n.codec.clock_rate = protocol::kVideoClockRateHz;
+        out = n;
+        break;
+      }
       case MediaAction::kMediaConsume: {
         protocol::MediaConsumeResult c;
         c.producer_id = std::get<protocol::MediaConsumeRequest>(r.body).producer_id;
@@ -102,6 +133,22 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
       default: break;
     }
     Send(protocol::MakeMediaSignalResult(r.request_id, out));
+  }
+
+  // The media_produce / media_close_producer requests, in order.
+  std::vector<protocol::MediaProduceRequest> Produces(protocol::MediaSource source) const {
+    std::vector<protocol::MediaProduceRequest> out;
+    for (const auto& r : requests) {
+      if (const auto* m = std::get_if<protocol::MediaProduceRequest>(&r.body); m && m->source == source) out.push_back(*m);
+    }
+    return out;
+  }
+  std::vector<std::string> Closed() const {
+    std::vector<std::string> out;
+    for (const auto& r : requests) {
+      if (const auto* m = std::get_if<protocol::MediaCloseProducerRequest>(&r.body)) out.push_back(m->producer_id);
+    }
+    return out;
   }
 
   int CountAction(MediaAction a) const {
@@ -120,6 +167,9 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
   std::vector<protocol::NewProducer> announce_on_join;  // right after voice_joined
   int accepted = 0;
   int datagrams = 0;
+  int video_producers = 0;
+  int native_sessions = 0;
+  std::string native_error;  // non-empty: create_native_sender_session fails with this code
 };
 
 }  // namespace sfusim::clients::testing

@@ -25,7 +25,7 @@ namespace {
 
 const fs::path kLibraryDir = fs::path(SFUSIM_SOURCE_DIR) / "scenarios" / "library";
 const std::string kValid = (kLibraryDir / "audio-clean-call.json").string();
-const std::string kRunnerMissing = "not supported yet (sweeps arrive with the sweeps and reports issue)";
+const std::string kNoSelfExe = "sweeps need the sfusim program to run (no self_exe in this environment)";
 
 struct Cli {
   int code = -1;
@@ -124,7 +124,7 @@ TEST_CASE("help in all its spellings", "[cli]") {
   Cli topic = Run({"help", "sweep"});
   CHECK(topic.code == 0);
   CHECK(topic.out.rfind("usage: sfusim sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] "
-                        "[--junit FILE]\n", 0) == 0);
+                        "[--junit FILE] [--timeout-s S]\n", 0) == 0);
   Cli flag = Run({"run", "--help"});
   CHECK(flag.code == 0);
   CHECK(flag.out.rfind("usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace]\n", 0) == 0);
@@ -187,7 +187,7 @@ TEST_CASE("unknown commands and flags are named, with a suggestion", "[cli]") {
   CHECK(flag.code == 2);
   CHECK(flag.err.rfind("sfusim run: unknown flag '--sed' (did you mean --seed?)\n", 0) == 0);
   CHECK(Run({"list", "--all"}).err == "sfusim list: unknown flag '--all' (it takes no flags)\n");
-  CHECK(Run({"report", "d", "--x"}).err.rfind("sfusim report: unknown flag '--x' (flags: --baseline)\n", 0) == 0);
+  CHECK(Run({"report", "d", "--x"}).err.rfind("sfusim report: unknown flag '--x' (flags: --baseline, --out, --bench)\n", 0) == 0);
 }
 
 TEST_CASE("flag syntax: missing values, repeats, values on switches, --", "[cli]") {
@@ -377,6 +377,10 @@ TEST_CASE("suite: every library scenario once, results and a summary", "[cli][su
   CHECK(fs::exists(out / "summary.txt"));
   CHECK(fs::exists(out / "audio-clean-call" / "result.json"));
   CHECK(c.out.find("passed " + std::to_string(c.runs.size()) + ", failed 0, errors 0") != std::string::npos);
+  // The report over the suite's results, and where it is.
+  CHECK(fs::exists(out / "report.html"));
+  CHECK(fs::exists(out / "report.md"));
+  CHECK(c.out.find("report: " + out.string() + "/report.html") != std::string::npos);
 
   // No arguments: the suite when the environment says so, else the demo.
   Cli suite = Run({}, kLibraryDir.string(), FakeRunner{}, true);
@@ -403,15 +407,22 @@ TEST_CASE("sweep: --seeds, --shard, --jobs are checked", "[cli][sweep]") {
                     "sfusim sweep: --jobs: expected an integer in [1, 256], got 'y'\n");
   Cli ok = Run({"sweep", kLibraryDir.string(), "--seeds", "1..100", "--shard", "1/4", "--jobs", "2", "--out", "o",
                 "--junit", "j.xml"});
-  CHECK(ok.code == 2);
-  CHECK(ok.err == "sfusim sweep: " + kRunnerMissing + "\n");
+  CHECK(ok.code == 2);  // this environment has no sfusim program to run (tests/unit/scenario/sweep runs sweeps)
+  CHECK(ok.err == "sfusim sweep: " + kNoSelfExe + "\n");
+  CHECK(Run({"sweep", kValid, "--seeds", "1..2", "--timeout-s", "x"}).err ==
+        "sfusim sweep: --timeout-s: expected seconds in (0, 604800], got 'x'\n");
+  CHECK(Run({"sweep", kValid, "--seeds", "1..2", "--shard", "0/100001"}).code == 2);
 }
 
 TEST_CASE("report and mutants", "[cli]") {
   fs::path results = TmpDir("report");
   Cli report = Run({"report", results.string(), "--baseline", "b"});
   CHECK(report.code == 2);
-  CHECK(report.err == "sfusim report: not supported yet (reports arrive with the sweeps and reports issue)\n");
+  CHECK(report.err == "sfusim report: --baseline: 'b' is not a directory of results\n");
+  Cli empty = Run({"report", results.string()});
+  CHECK(empty.code == 2);
+  CHECK(empty.err == "sfusim report: no result.json or outcome.json under '" + results.string() + "'\n");
+  CHECK(Run({"report", results.string(), "--out", ""}).code == 2);
   CHECK(Run({"report", "no-such-dir"}).err == "sfusim report: 'no-such-dir' is not a directory of results\n");
   CHECK(Run({"mutants"}).err == "sfusim mutants: not supported yet (mutants arrive with the fuzzing and mutants issue)\n");
   CHECK(Run({"mutants", kValid}).code == 2);

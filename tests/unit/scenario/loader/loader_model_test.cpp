@@ -117,17 +117,12 @@ TEST_CASE("SCENARIO.md's example parses with the right values (video allowed)", 
   CHECK(s.expect.events[0] == EventExpectation{"fallback_triggered", "carol", std::make_pair(30.0, 33.0)});
 }
 
-TEST_CASE("SCENARIO.md's example without allow_unsupported: exactly the video problems", "[loader][model]") {
-  LoadResult r = LoadScenarioText(kScenarioMdExample);
-  INFO(sfusim::scenario::testing::Dump(r));
-  REQUIRE_FALSE(r.ok());
-  std::vector<std::string> pointers;
-  for (const Problem& p : r.problems) {
-    CHECK(p.code == "not_supported");
-    pointers.push_back(p.pointer);
-  }
-  CHECK(pointers == std::vector<std::string>{"/participants/1/publish/1", "/participants/2/publish/1", "/timeline/2",
-                                             "/expect/slo/1/metric", "/expect/events/0/name"});
+TEST_CASE("SCENARIO.md's example loads without allow_unsupported (video is supported)", "[loader][model]") {
+  LoadResult strict = LoadScenarioText(kScenarioMdExample);
+  REQUIRE_VALID(strict);
+  LoadResult allowed = LoadScenarioText(kScenarioMdExample, LoadOptions{.allow_unsupported = true});
+  REQUIRE_VALID(allowed);
+  CHECK(*strict.scenario == *allowed.scenario);  // the option has no effect any more
 }
 
 TEST_CASE("the example's links resolve to sim::LinkConfig through the layers", "[loader][model][link]") {

@@ -485,9 +485,10 @@ TEST_CASE("expectations: metrics, participants, after, bounds", "[loader][expect
   REQUIRE_PROBLEM(r, "/expect/slo/0/metric", "unknown_value",
                   "unknown metric \"audio.mose\" (expected audio.recovery_s, audio.delay_ms_p50, audio.delay_ms_p95, "
                   "audio.concealed_ratio, audio.mos, video.psnr_db_p50, video.freeze_count, video.freeze_total_s, "
-                  "video.fps, video.delay_ms_p95, video.keyframe_after_pli_ms_max, screen.fallback_triggered_s, "
+                  "video.fps, video.delay_ms_p95, video.keyframe_after_pli_ms_max, video.kbps_mean, video.kbps_end_mean, "
+                  "video.first_frame_after_join_s, video.key_frames_sent, screen.fallback_triggered_s, "
                   "screen.degradation_level_max, signaling.errors, signaling.timeouts, rejoin_s_max, "
-                  "sfu.consumers_leaked; did you mean \"audio.mos\"?)");
+                  "sfu.consumers_leaked, sfu.key_frame_requests_throttled; did you mean \"audio.mos\"?)");
   REQUIRE_PROBLEM(r, "/expect/slo/1/min", "out_of_range", "audio.mos lies in [1, 5], so min 7 can never be met");
   REQUIRE_PROBLEM(r, "/expect/slo/2/max", "out_of_range",
                   "audio.concealed_ratio lies in [0, 1], so max -0.5 can never be exceeded or missed");
@@ -508,7 +509,7 @@ TEST_CASE("expectations: metrics, participants, after, bounds", "[loader][expect
   REQUIRE_PROBLEM(r, "/expect/events/0/name", "unknown_value",
                   "unknown event \"voice_joind\" (expected voice_joined, voice_left, signaling_disconnected, "
                   "signaling_reconnected, media_restored, worker_restarted, sender_started, sender_stopped, "
-                  "encode_error, transport_error, fallback_triggered, fallback_completed; did you mean \"voice_joined\"?)");
+                  "encode_error, transport_error, fallback_triggered, fallback_completed, degradation_changed; did you mean \"voice_joined\"?)");
   REQUIRE_PROBLEM(r, "/expect/events/1/participant", "unknown_reference",
                   "unknown participant \"dave\" (participants: alice, bob, carol)");
   REQUIRE_PROBLEM(r, "/expect/events/2/between_s", "out_of_range", "the window starts at 5 s, after its end 2 s");
@@ -610,37 +611,60 @@ TEST_CASE("screen path native needs a desktop client", "[loader]") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Not supported yet: the video issue
+// Video features (accepted since the video issue)
 // ---------------------------------------------------------------------------------------------
-TEST_CASE("what needs video is 'not supported yet', unless allowed", "[loader][unsupported]") {
+TEST_CASE("video features load into the model; no problem is 'not_supported'", "[loader][video]") {
   auto edit = [](json& j) {
     j["participants"][0]["publish"] = {"microphone", "camera"};
+    j["participants"][0]["camera"] = {{"width", 320}, {"height", 180}, {"fps", 15}, {"bitrate_kbps", 300}};
     j["participants"][1]["client"] = "desktop";
     j["participants"][1]["publish"] = {"screen"};
+    j["participants"][1]["screen"] = {{"tier", "720p"}, {"fps", 20}};
     j["timeline"] = json::array({
         {{"at_s", 1}, {"action", "camera_on"}, {"participant", "carol"}},
         {{"at_s", 2}, {"action", "screen_on"}, {"participant", "bob"}},
         {{"at_s", 3}, {"action", "encoder_faults"}, {"participant", "bob"}, {"kind", "send_error"}, {"for_s", 2}},
         {{"at_s", 4}, {"action", "camera_off"}, {"participant", "carol"}},
         {{"at_s", 5}, {"action", "screen_off"}, {"participant", "bob"}},
+        {{"at_s", 6}, {"action", "screen_on"}, {"participant", "bob"}, {"path", "browser"}},
     });
-    j["expect"] = {{"slo", {{{"metric", "video.fps"}, {"min", 20}}}},
-                   {"events", {{{"name", "fallback_completed"}, {"participant", "bob"}}}}};
+    j["expect"] = {{"slo", {{{"metric", "video.fps"}, {"min", 20}},
+                            {{"metric", "screen.degradation_level_max"}, {"participant", "bob"}, {"max", 3}}}},
+                   {"events", {{{"name", "fallback_completed"}, {"participant", "bob"}},
+                               {{"name", "degradation_changed"}}}}};
   };
-  LoadResult strict = LoadWith(edit);
-  const std::string needs = "not supported yet: needs the video issue";
-  REQUIRE_PROBLEM(strict, "/participants/0/publish/1", "not_supported", needs + " (publishing camera)");
-  REQUIRE_PROBLEM(strict, "/participants/1/publish/0", "not_supported", needs + " (publishing screen)");
-  REQUIRE_PROBLEM(strict, "/timeline/0", "not_supported", needs + " (action camera_on)");
-  REQUIRE_PROBLEM(strict, "/timeline/1", "not_supported", needs + " (action screen_on)");
-  REQUIRE_PROBLEM(strict, "/timeline/2", "not_supported", needs + " (action encoder_faults)");
-  REQUIRE_PROBLEM(strict, "/expect/slo/0/metric", "not_supported", needs + " (metric video.fps)");
-  REQUIRE_PROBLEM(strict, "/expect/events/0/name", "not_supported", needs + " (event fallback_completed of the native sender)");
-  CHECK(strict.problems.size() == 7);  // camera_off, screen_off and the desktop client are fine
-
+  LoadResult r = LoadWith(edit);
+  REQUIRE_VALID(r);
+  const sfusim::scenario::Scenario& s = *r.scenario;
+  CHECK(s.participants[0].Publishes(sfusim::scenario::PublishKind::kCamera));
+  CHECK(s.participants[0].camera == sfusim::scenario::CameraSettings{320, 180, 15, 300});
+  CHECK(s.participants[1].Publishes(sfusim::scenario::PublishKind::kScreen));
+  CHECK(s.participants[1].screen.path == sfusim::scenario::ScreenPath::kNative);  // desktop default
+  CHECK(s.participants[1].screen.tier == "720p");
+  CHECK(s.participants[1].screen.fps == 20);
+  REQUIRE(s.timeline.size() == 6);
+  const auto* fault = std::get_if<sfusim::scenario::EncoderFaults>(&s.timeline[2].action);
+  REQUIRE(fault);
+  CHECK(fault->participant == "bob");
+  CHECK(fault->kind == sfusim::scenario::EncoderFaultKind::kSendError);
+  CHECK(fault->for_s == 2);
+  const auto* share = std::get_if<sfusim::scenario::ScreenOn>(&s.timeline[5].action);
+  REQUIRE(share);
+  CHECK(share->path == sfusim::scenario::ScreenPath::kBrowser);
+  CHECK(s.expect.events[1].name == "degradation_changed");
+  // The option that once let video through changes nothing now.
   LoadResult allowed = LoadWith(edit, LoadOptions{.allow_unsupported = true});
   REQUIRE_VALID(allowed);
-  CHECK(allowed.scenario->timeline.size() == 5);
+  CHECK(*allowed.scenario == s);
+}
+
+TEST_CASE("encoder_faults needs a desktop client", "[loader][video]") {
+  LoadResult r = LoadWith([](json& j) {
+    j["timeline"] = json::array(
+        {{{"at_s", 1}, {"action", "encoder_faults"}, {"participant", "bob"}, {"kind", "encode_error"}, {"for_s", 2}}});
+  });
+  REQUIRE_PROBLEM(r, "/timeline/0/participant", "invalid_value",
+                  "\"bob\" is a web client: encoder faults need a desktop client (the native sender)");
 }
 
 TEST_CASE("a desktop client publishing the microphone is accepted", "[loader][unsupported]") {

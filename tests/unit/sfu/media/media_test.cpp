@@ -317,6 +317,18 @@ TEST_CASE("native sender session: plain transport + H.264 producer, comedia", "[
   const auto again = call.a->Request(CreateNativeSenderSessionRequest{});
   call.w.Run();
   CHECK(call.a->ErrorCode(again) == err::kTransportExists);
+  // Closing the native producer ends the session: a retry of native gets a new one (no sticky state).
+  const auto close = call.a->Request(MediaCloseProducerRequest{r->producer_id});
+  call.w.Run();
+  CHECK(call.a->ErrorCode(close) == "<ok>");
+  CHECK(call.w.sfu->Snapshot().producers.count(r->producer_id) == 0);
+  const auto retry = call.a->Request(CreateNativeSenderSessionRequest{{"video/H264"}});
+  call.w.Run();
+  auto r2 = call.a->Result<NativeSenderSessionResult>(retry);
+  REQUIRE(r2);
+  CHECK(r2->producer_id != r->producer_id);
+  CHECK(r2->ssrc == r->ssrc);  // derived from the connection id, stable
+  CHECK(call.w.sfu->Snapshot().producers.at(r2->producer_id).native);
 }
 
 TEST_CASE("a codec change takes effect at the next join; the router_cache mutant ignores it", "[sfu][media][mutant]") {

@@ -1,0 +1,64 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "sfusim/clients/video/i420_frame.h"
+#include "sfusim/clients/video/psnr.h"
+#include "sfusim/clients/video/video_constants.h"
+
+using namespace sfusim::clients;
+
+TEST_CASE("psnr: identical frames give the cap", "[video_send][psnr]") {
+  const I420Frame a = I420Frame::Black(64, 32);
+  CHECK(PsnrY(a, a) == kPsnrMaxDb);
+  CHECK(PsnrI420(a, a) == kPsnrMaxDb);
+}
+
+TEST_CASE("psnr: a known MSE gives the known dB", "[video_send][psnr]") {
+  I420Frame a = I420Frame::Black(64, 32);
+  I420Frame b = a;
+  // Every luma sample off by 5: MSE 25 -> 10 log10(65025 / 25) = 34.1514 dB.
+  for (auto& s : b.y) s = static_cast<uint8_t>(s + 5);
+  const double expected = 10.0 * std::log10(255.0 * 255.0 / 25.0);
+  CHECK(PsnrY(a, b) == Approx(expected).epsilon(1e-9));
+  CHECK(PsnrY(a, b) == Approx(34.1514).margin(1e-3));
+  // Chroma identical: 6:1:1 weights give MSE 25 * 6 / 8.
+  CHECK(PsnrI420(a, b) == Approx(10.0 * std::log10(255.0 * 255.0 / (25.0 * 6.0 / 8.0))).epsilon(1e-9));
+  // Chroma off only: luma PSNR stays at the cap, the weighted one does not.
+  I420Frame c = a;
+  for (auto& s : c.u) s = static_cast<uint8_t>(s + 10);
+  CHECK(PsnrY(a, c) == kPsnrMaxDb);
+  CHECK(PsnrI420(a, c) == Approx(10.0 * std::log10(255.0 * 255.0 / (100.0 / 8.0))).epsilon(1e-9));
+}
+
+TEST_CASE("psnr: tiny differences: below the cap, or capped when beyond it", "[video_send][psnr]") {
+  I420Frame a = I420Frame::Black(64, 32);
+  I420Frame b = a;
+  b.y[123] = static_cast<uint8_t>(b.y[123] + 1);
+  const double db = PsnrY(a, b);  // MSE 1/2048: 81.2 dB
+  CHECK(db < kPsnrMaxDb);
+  CHECK(db == Approx(10.0 * std::log10(255.0 * 255.0 * 2048.0)).epsilon(1e-9));
+  // At 2160p the same single error would be 117 dB: capped.
+  I420Frame big = I420Frame::Black(3840, 2160);
+  I420Frame big2 = big;
+  big2.y[12345] = static_cast<uint8_t>(big2.y[12345] + 1);
+  CHECK(PsnrY(big, big2) == kPsnrMaxDb);
+  CHECK(PsnrFromMse(1e-12) == kPsnrMaxDb);
+  CHECK(PsnrFromMse(0) == kPsnrMaxDb);
+}
+
+TEST_CASE("psnr: mismatched or empty frames give 0 dB", "[video_send][psnr]") {
+  const I420Frame a = I420Frame::Black(64, 32);
+  const I420Frame b = I420Frame::Black(32, 64);
+  CHECK(PsnrY(a, b) == 0.0);
+  CHECK(PsnrI420(a, b) == 0.0);
+  CHECK(PsnrY(I420Frame{}, I420Frame{}) == 0.0);
+  I420Frame broken = a;
+  broken.u.pop_back();
+  CHECK(PsnrI420(a, broken) == 0.0);
+  // Maximal difference: 255 everywhere vs 0 gives exactly 0 dB.
+  I420Frame zero = a, full = a;
+  std::fill(zero.y.begin(), zero.y.end(), 0);
+  std::fill(full.y.begin(), full.y.end(), 255);
+  CHECK(PsnrY(zero, full) == Approx(0.0).margin(1e-12));
+}
