@@ -2,7 +2,7 @@
 # Regenerates the stored baseline reports/baseline/ (the CI regression suite compares against it):
 # sweeps the scenario library at the baseline seeds and keeps each run's result.json.
 #
-#   scripts/update-baseline.sh            # seeds from reports/baseline/seeds.txt (default 1..2)
+#   scripts/update-baseline.sh            # seeds from reports/baseline/seeds.txt (default 1..1)
 #   scripts/update-baseline.sh 1..3       # other seeds (written to seeds.txt)
 #   SFUSIM_BIN=build/h-me/scenarios/sfusim scripts/update-baseline.sh   # a binary you built
 #
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASELINE=reports/baseline
-SEEDS="${1:-$(cat "$BASELINE/seeds.txt" 2>/dev/null || echo 1..2)}"
+SEEDS="${1:-$(cat "$BASELINE/seeds.txt" 2>/dev/null || echo 1..1)}"
 if [ -z "${SFUSIM_BIN:-}" ]; then
   scripts/setup.sh
   cmake --preset release >/dev/null
@@ -53,8 +53,9 @@ cat > "$BASELINE/README.md" <<TXT
 # Stored baseline
 
 result.json of every library scenario at seeds $SEEDS, written by \`scripts/update-baseline.sh\`.
-The CTest \`scenario.baseline_regression\` sweeps the library at the same seeds and fails when
-\`sfusim report <results> --baseline reports/baseline\` finds a regression (thresholds:
+The CTest \`scenario.baseline_regression\` compares the results of the scenario tests (which run
+the library at seeds 1-3) with it and fails when \`sfusim report <results> --baseline
+reports/baseline\` finds a regression (thresholds:
 reports/include/sfusim/reports/metric_rules.h). Regenerate after an intended change:
 \`scripts/update-baseline.sh\` (one line), then commit reports/baseline/ with that change.
 TXT
