@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   env.library_dir = SFUSIM_LIBRARY_DIR;
   env.run_demo = sfusim::scenario::RunDemo;
   env.run_scenario = sfusim::scenario::RunScenario;
+  env.run_serve = sfusim::scenario::RunServe;
+  env.run_client = sfusim::scenario::RunClient;
   env.wall_seconds = [] {
     using Clock = std::chrono::steady_clock;
     return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "sfusim/scenario/mutant_names.h"
+#include "sfusim/scenario/scenario_limits.h"
 #include "sfusim/scenario/result_json.h"
 #include "sfusim/scenario/scenario_loader.h"
 #include "sfusim/scenario/sweep_command.h"
@@ -59,6 +60,10 @@ constexpr FlagSpec kReportFlags[] = {{"--baseline", true}, {"--out", true}, {"--
 constexpr FlagSpec kSeedFlag[] = {{"--seed", true}};
 constexpr FlagSpec kSuiteFlags[] = {{"--seed", true}, {"--out", true}};
 constexpr FlagSpec kDemoFlags[] = {{"--seed", true}, {"--pcap", true}, {"--trace", true}};
+constexpr FlagSpec kServeFlags[] = {{"--listen", true}, {"--rtp-ports", true}, {"--workers", true},
+                                   {"--secret", true}, {"--duration-s", true}};
+constexpr FlagSpec kClientFlags[] = {{"--server", true}, {"--channel", true}, {"--publish", true},
+                                    {"--name", true},   {"--secret", true},  {"--duration-s", true}};
 constexpr std::span<const FlagSpec> kNoFlags;
 constexpr std::size_t kMany = 100'000;
 
@@ -84,6 +89,15 @@ constexpr CommandSpec kCommands[] = {
      kSuiteFlags, 0, 1},
     {"demo", "demo [--seed N] [--pcap DIR] [--trace FILE]", "the built-in simulation demo (also: no arguments)",
      kDemoFlags, 0, 0},
+    {"serve", "serve [--listen ADDR:PORT] [--rtp-ports A-B] [--workers N] [--secret S] [--duration-s S]",
+     "the reference SFU as a real server (default 127.0.0.1:4443; signaling: TCP, 4-byte length + JSON); "
+     "Ctrl-C stops it and prints its counters as JSON",
+     kServeFlags, 0, 0},
+    {"client", "client --server ADDR:PORT [--channel C] [--publish microphone,camera] [--name NAME] [--secret S] "
+               "[--duration-s S]",
+     "one reference web client against a real server for S seconds (default 10), then its metrics as JSON; "
+     "exit 0 when its media was complete",
+     kClientFlags, 0, 0},
     {"help", "help [COMMAND]", "this text, or one command's", kNoFlags, 0, 1},
 };
 
@@ -321,6 +335,95 @@ void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
   }
   ReadNonEmpty(args, "--out", "a directory", error);
   ReadNonEmpty(args, "--junit", "a file name", error);
+}
+
+// Seconds in (0, kMaxRealDurationS] for serve/client --duration-s.
+std::optional<double> ReadDurationS(const ParsedArgs& args, Errors& error) {
+  const std::string* t = args.Flag("--duration-s");
+  if (!t) return std::nullopt;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+  if (t->empty() || ec != std::errc() || ptr != t->data() + t->size() || !(v > 0) || v > kMaxRealDurationS) {
+    error("--duration-s: expected seconds in (0, " + Fixed(kMaxRealDurationS, 0) + "], got " + Shown(*t));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<sim::SocketAddress> ReadHostPort(const ParsedArgs& args, std::string_view flag, Errors& error) {
+  const std::string* s = args.Flag(flag);
+  if (!s) return std::nullopt;
+  std::string why;
+  auto a = ParseHostPort(*s, &why);
+  if (!a) error(std::string(flag) + ": " + why);
+  return a;
+}
+
+int Serve(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
+  ServeOptions options;
+  if (auto a = ReadHostPort(args, "--listen", error)) options.listen = *a;
+  if (const std::string* r = args.Flag("--rtp-ports")) {
+    std::string why;
+    if (auto range = ParsePortRange(*r, &why)) {
+      options.rtp_port_first = range->first;
+      options.rtp_port_last = range->second;
+    } else {
+      error("--rtp-ports: " + why);
+    }
+  }
+  if (const std::string* w = args.Flag("--workers")) {
+    auto n = ParseU64(*w);
+    if (!n || *n < 1 || *n > static_cast<uint64_t>(kMaxWorkers)) {
+      error("--workers: expected an integer in [1, " + std::to_string(kMaxWorkers) + "], got " + Shown(*w));
+    } else {
+      options.workers = static_cast<int>(*n);
+    }
+  }
+  ReadNonEmpty(args, "--secret", "a shared secret", error);
+  if (const std::string* s = args.Flag("--secret")) options.secret = *s;
+  if (auto d = ReadDurationS(args, error)) options.duration_s = *d;
+  if (error.any()) return kExitBadInput;
+  if (!env.run_serve) {
+    error("real-network mode is not available in this build");
+    return kExitBadInput;
+  }
+  return env.run_serve(options, out, err);
+}
+
+int Client(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
+  ClientOptions options;
+  if (!args.Flag("--server")) error("--server: required (e.g. --server 127.0.0.1:4443)");
+  if (auto a = ReadHostPort(args, "--server", error)) options.server = *a;
+  ReadNonEmpty(args, "--channel", "a channel id", error);
+  ReadNonEmpty(args, "--name", "a user name", error);
+  ReadNonEmpty(args, "--secret", "a shared secret", error);
+  if (const std::string* s = args.Flag("--channel")) options.channel = *s;
+  if (const std::string* s = args.Flag("--name")) options.name = *s;
+  if (const std::string* s = args.Flag("--secret")) options.secret = *s;
+  if (const std::string* p = args.Flag("--publish")) {
+    options.microphone = false;
+    std::string_view rest = *p;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string_view item = rest.substr(0, comma);
+      if (item == "microphone") {
+        options.microphone = true;
+      } else if (item == "camera") {
+        options.camera = true;
+      } else {
+        error("--publish: expected a comma-separated list of microphone, camera; got " + Shown(item));
+        break;
+      }
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  if (auto d = ReadDurationS(args, error)) options.duration_s = *d;
+  if (error.any()) return kExitBadInput;
+  if (!env.run_client) {
+    error("real-network mode is not available in this build");
+    return kExitBadInput;
+  }
+  return env.run_client(options, out, err);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -718,6 +821,8 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
   if (name == "validate") return CheckScenarioArgs(args->positional, &out, err) ? kExitOk : kExitBadInput;
   if (name == "list") return List(env, out, err);
   if (name == "demo") return Demo(*args, env, out, err, error);
+  if (name == "serve") return Serve(*args, env, out, err, error);
+  if (name == "client") return Client(*args, env, out, err, error);
   if (name == "suite") {
     ReadNonEmpty(*args, "--out", "a directory", error);
     ReadSeed(*args, error);

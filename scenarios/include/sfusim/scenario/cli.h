@@ -32,6 +32,10 @@
 // - `report DIR [--baseline DIR] [--out DIR] [--bench FILE]`: report.md + report.html (and with
 //   --bench perf.html + perf.md) from every result under DIR (sweep_command.h). Exit 0, 1 on a
 //   regression against the baseline, 2 bad input (no results, unreadable result files).
+// - `serve [--listen ADDR:PORT] [--rtp-ports A-B] [--workers N] [--secret S] [--duration-s S]` and
+//   `client --server ADDR:PORT [--channel C] [--publish microphone,camera] [--name NAME] [--secret S]
+//   [--duration-s S]`: real-network mode through env.run_serve / env.run_client (real_mode.h);
+//   every flag is checked first (exit 2 naming it).
 // - `mutants` parses and checks its arguments, then exits 2 "not supported yet".
 // - `suite` also writes <out>/report.html and report.md over its results and prints where.
 // - No arguments: the suite over the library with seed 1 when env.default_is_suite, else the demo.
@@ -46,6 +50,7 @@
 #include <vector>
 
 #include "sfusim/scenario/demo.h"
+#include "sfusim/scenario/real_mode.h"
 #include "sfusim/scenario/scenario_runner.h"
 
 namespace sfusim::scenario {
@@ -66,6 +71,9 @@ struct CliEnvironment {
   bool out_is_tty = false;
   // Worker processes of a sweep without --jobs (0 = the number of cores).
   int default_jobs = 0;
+  // Real-network mode (RunServe/RunClient in the program; empty in tests: "not available").
+  std::function<int(const ServeOptions&, std::ostream& out, std::ostream& err)> run_serve;
+  std::function<int(const ClientOptions&, std::ostream& out, std::ostream& err)> run_client;
 };
 
 int RunCli(std::vector<std::string> args, std::ostream& out, std::ostream& err, const CliEnvironment& env);
