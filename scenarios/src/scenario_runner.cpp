@@ -272,20 +272,28 @@ class ScenarioRunner::World : public sfu::SfuObserver {
   void OnNativeEvent(const std::string& id, std::string_view name, std::string_view reason) {
     const double at = Now();
     Client* c = FindClient(id);
+    // The client may destroy its native sender right after these events (before the next poll of
+    // native_status()), so the sender's final state is also taken from them.
     if (name == "sender_started") {
       if (c) {
         c->native_started = true;
         c->fell_back = false;
+        c->native_state = std::string(clients::NativeSenderStateName(clients::NativeSenderState::kRunning));
       }
       fallback_.OnSenderStarted(at, id);
     } else if (name == "sender_stopped") {
+      if (c) c->native_state = std::string(clients::NativeSenderStateName(clients::NativeSenderState::kStopped));
       fallback_.OnSenderStopped(at, id);
     } else if (name == "encode_error") {
       fallback_.OnEncodeError(at, id);
     } else if (name == "transport_error") {
       fallback_.OnSendError(at, id);
     } else if (name == "fallback_triggered") {
-      if (c) c->fell_back = true;
+      if (c) {
+        c->fell_back = true;
+        c->native_state = std::string(clients::NativeSenderStateName(clients::NativeSenderState::kFallenBack));
+        c->native_reason = std::string(reason);
+      }
       fallback_.OnFallback(at, id, reason);
     } else if (name == "degradation_changed") {
       if (auto level = ParseLevel(reason); level && c) RecordLevel(*c, *level);
