@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "sfusim/scenario/mutant_names.h"
+#include "sfusim/scenario/mutants_command.h"
 #include "sfusim/scenario/scenario_limits.h"
 #include "sfusim/scenario/result_json.h"
 #include "sfusim/scenario/scenario_loader.h"
@@ -56,6 +57,9 @@ struct CommandSpec {
 constexpr FlagSpec kRunFlags[] = {{"--seed", true}, {"--out", true}, {"--mutant", true}, {"--pcap", false}, {"--trace", false}};
 constexpr FlagSpec kSweepFlags[] = {{"--seeds", true}, {"--shard", true}, {"--jobs", true},
                                    {"--out", true},   {"--junit", true}, {"--timeout-s", true}};
+constexpr FlagSpec kMutantsFlags[] = {{"--seed", true},      {"--jobs", true},        {"--out", true},
+                                     {"--timeout-s", true}, {"--only", true},        {"--fuzzer", true},
+                                     {"--first-kill", false}, {"--skip-baseline", false}};
 constexpr FlagSpec kReportFlags[] = {{"--baseline", true}, {"--out", true}, {"--bench", true}};
 constexpr FlagSpec kSeedFlag[] = {{"--seed", true}};
 constexpr FlagSpec kSuiteFlags[] = {{"--seed", true}, {"--out", true}};
@@ -81,7 +85,13 @@ constexpr CommandSpec kCommands[] = {
      "report.md and report.html from every result under DIR (into --out, default DIR); --baseline: "
      "the changes against it, exit 1 on a regression; --bench: perf.html from sfusim-bench JSON",
      kReportFlags, 1, 1},
-    {"mutants", "mutants [FILE_OR_DIR]", "run the scenarios against every mutant (not supported yet)", kNoFlags, 0, 1},
+    {"mutants",
+     "mutants [FILE_OR_DIR...] [--seed N] [--jobs J] [--out DIR] [--timeout-s S] [--only A,B] [--fuzzer PROGRAM] "
+     "[--first-kill] [--skip-baseline]",
+     "every mutant (or --only these) against every scenario (default: the library) and the fuzzer PROGRAM; "
+     "prints the kill matrix, writes DIR/mutants.json (default sfusim-results/mutants); exit 0 when every "
+     "mutant was killed and the unmutated runs passed",
+     kMutantsFlags, 0, kMany},
     {"check-determinism", "check-determinism FILE [--seed N]", "run twice, compare trace hashes", kSeedFlag, 1, 1},
     {"suite", "suite [DIR] [--seed N] [--out DIR]",
      "every scenario of DIR (default: the library) once; results and summary.txt in --out (default "
@@ -268,7 +278,7 @@ void ReadNonEmpty(const ParsedArgs& args, std::string_view flag, std::string_vie
   if (s && s->empty()) error(std::string(flag) + ": expected " + std::string(what) + ", got ''");
 }
 
-// A mutant name: lowercase words joined by '-' ("consumer-leak"); the list arrives with the mutants.
+// A mutant name: lowercase words joined by '-' ("consumer-leak"), one of kMutants.
 void ReadMutant(const ParsedArgs& args, Errors& error) {
   const std::string* s = args.Flag("--mutant");
   if (!s) return;
@@ -279,12 +289,52 @@ void ReadMutant(const ParsedArgs& args, Errors& error) {
     error("--mutant: expected a mutant name such as consumer-leak (a-z, 0-9, -), got " + Shown(*s));
     return;
   }
-  sfu::SfuMutants m;
+  Mutants m;
   if (!ApplyMutant(*s, m)) {
-    std::vector<std::string_view> names(kMutantNames.begin(), kMutantNames.end());
+    std::vector<std::string_view> names;
+    for (const MutantSpec& spec : kMutants) names.push_back(spec.name);
     std::string_view close = ClosestMatch(*s, names);
     error("--mutant: unknown mutant " + Shown(*s) + (close.empty() ? "" : " (did you mean " + std::string(close) + "?)") +
           "; mutants: " + JoinNames(names));
+  }
+}
+
+// --only A,B: a comma list of known mutant names.
+void ReadOnly(const ParsedArgs& args, Errors& error) {
+  const std::string* only = args.Flag("--only");
+  if (!only) return;
+  std::vector<std::string_view> names;
+  for (const MutantSpec& spec : kMutants) names.push_back(spec.name);
+  std::string_view rest = *only;
+  if (rest.empty()) error("--only: expected mutant names separated by commas, got an empty value");
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view name = rest.substr(0, comma);
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      std::string_view close = ClosestMatch(name, names);
+      error("--only: unknown mutant " + Shown(std::string(name)) +
+            (close.empty() ? "" : " (did you mean " + std::string(close) + "?)") + "; mutants: " + JoinNames(names));
+    }
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+    if (rest.empty()) error("--only: a trailing comma in " + Shown(*only));
+  }
+}
+
+// --jobs J and --timeout-s S of sweep and mutants.
+void ReadJobsAndTimeout(const ParsedArgs& args, Errors& error) {
+  if (const std::string* jobs = args.Flag("--jobs")) {
+    auto j = ParseU64(*jobs);
+    if (!j || *j < 1 || *j > static_cast<uint64_t>(kMaxJobs)) {
+      error("--jobs: expected an integer in [1, " + std::to_string(kMaxJobs) + "], got " + Shown(*jobs));
+    }
+  }
+  if (const std::string* t = args.Flag("--timeout-s")) {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+    if (t->empty() || ec != std::errc() || ptr != t->data() + t->size() || !(v > 0) || v > kMaxTimeoutS) {
+      error("--timeout-s: expected seconds in (0, " + Fixed(kMaxTimeoutS, 0) + "], got " + Shown(*t));
+    }
   }
 }
 
@@ -320,19 +370,7 @@ void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
       error("--shard: expected I/N, shard I of N with 0 <= I < N (e.g. 0/4), got " + Shown(*shard));
     }
   }
-  if (const std::string* jobs = args.Flag("--jobs")) {
-    auto j = ParseU64(*jobs);
-    if (!j || *j < 1 || *j > static_cast<uint64_t>(kMaxJobs)) {
-      error("--jobs: expected an integer in [1, " + std::to_string(kMaxJobs) + "], got " + Shown(*jobs));
-    }
-  }
-  if (const std::string* t = args.Flag("--timeout-s")) {
-    double v = 0;
-    auto [ptr, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
-    if (t->empty() || ec != std::errc() || ptr != t->data() + t->size() || !(v > 0) || v > kMaxTimeoutS) {
-      error("--timeout-s: expected seconds in (0, " + Fixed(kMaxTimeoutS, 0) + "], got " + Shown(*t));
-    }
-  }
+  ReadJobsAndTimeout(args, error);
   ReadNonEmpty(args, "--out", "a directory", error);
   ReadNonEmpty(args, "--junit", "a file name", error);
 }
@@ -786,6 +824,77 @@ int Sweep(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, 
   return RunSweepCommand(options, out, err);
 }
 
+// The mutants of --only A,B (every one without it); names checked by ReadOnly.
+std::vector<std::string> OnlyMutants(const ParsedArgs& args) {
+  std::vector<std::string> names;
+  const std::string* only = args.Flag("--only");
+  for (const MutantSpec& spec : kMutants) {
+    if (!only || ("," + *only + ",").find("," + std::string(spec.name) + ",") != std::string::npos) {
+      names.emplace_back(spec.name);
+    }
+  }
+  return names;
+}
+
+int MutantsCmd(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err,
+               Errors& error) {
+  if (env.self_exe.empty()) {
+    error("mutants need the sfusim program to run (no self_exe in this environment)");
+    return kExitBadInput;
+  }
+  std::vector<std::string> paths = args.positional;
+  if (paths.empty()) paths.push_back(env.library_dir);
+  if (paths[0].empty()) {
+    error("no scenario library in this build: name a scenario file or directory");
+    return kExitBadInput;
+  }
+  // Files in the order given (a directory's sorted by name): with --first-kill, put cheap ones first.
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    bool ok = true;
+    std::vector<std::string> more = ExpandScenarioPaths(path, err, ok);
+    if (!ok) return kExitBadInput;
+    files.insert(files.end(), more.begin(), more.end());
+  }
+  MutantsCommandOptions options;
+  std::map<std::string, std::string> seen;  // scenario name -> file
+  for (const std::string& file : files) {
+    std::optional<Scenario> scenario = LoadOne(file, err);
+    if (!scenario) return kExitBadInput;
+    auto [it, fresh] = seen.emplace(scenario->name, file);
+    if (!fresh) {
+      error("two scenario files are named " + Shown(scenario->name) + " (" + it->second + ", " + file +
+            "): their results would share a directory");
+      return kExitBadInput;
+    }
+    options.scenarios.emplace_back(file, scenario->name);
+  }
+  if (const std::string* fz = args.Flag("--fuzzer")) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*fz, ec)) {
+      error("--fuzzer: " + Shown(*fz) + " is not a program file");
+      return kExitBadInput;
+    }
+    options.fuzzer = std::filesystem::absolute(*fz, ec).string();
+  }
+  options.mutants = OnlyMutants(args);
+  options.seed = ReadSeed(args, error).value_or(kDefaultSeed);
+  options.jobs = env.default_jobs > 0 ? env.default_jobs : DefaultParallelism();
+  if (const std::string* jobs = args.Flag("--jobs")) options.jobs = static_cast<int>(*ParseU64(*jobs));
+  if (const std::string* t = args.Flag("--timeout-s")) options.timeout_s = std::strtod(t->c_str(), nullptr);
+  options.out_dir = args.Flag("--out") ? *args.Flag("--out") : std::string(kDefaultOutRoot) + "/mutants";
+  options.self_exe = env.self_exe;
+  options.first_kill = args.Flag("--first-kill") != nullptr;
+  options.skip_baseline = args.Flag("--skip-baseline") != nullptr;
+  std::error_code ec;
+  std::filesystem::create_directories(options.out_dir, ec);
+  if (ec) {
+    error("--out: cannot create " + Shown(options.out_dir) + ": " + ec.message());
+    return kExitBadInput;
+  }
+  return RunMutantsCommand(options, out, err);
+}
+
 int Report(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   ReportCommandOptions options;
   options.results_dir = args.positional[0];
@@ -842,6 +951,12 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
     ReadSweepFlags(*args, error);
   } else if (name == "check-determinism") {
     ReadSeed(*args, error);
+  } else if (name == "mutants") {
+    ReadSeed(*args, error);
+    ReadJobsAndTimeout(*args, error);
+    ReadNonEmpty(*args, "--out", "a directory", error);
+    ReadNonEmpty(*args, "--fuzzer", "a program", error);
+    ReadOnly(*args, error);
   } else if (name == "report") {
     ReadNonEmpty(*args, "--baseline", "a directory", error);
     ReadNonEmpty(*args, "--out", "a directory", error);
@@ -877,8 +992,7 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
     return name == "run" ? Run(*args, env, out, err, error) : CheckDeterminism(*args, env, out, err, error);
   }
   if (name == "sweep") return Sweep(*args, env, out, err, error);
-  error("not supported yet (mutants arrive with the fuzzing and mutants issue)");
-  return kExitBadInput;
+  return MutantsCmd(*args, env, out, err, error);
 }
 
 }  // namespace

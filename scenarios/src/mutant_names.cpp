@@ -2,20 +2,22 @@
 
 namespace sfusim::scenario {
 
-bool ApplyMutant(std::string_view name, sfu::SfuMutants& m) {
-  if (name == "consumer-leak") {
-    m.consumer_leak = true;
-  } else if (name == "transport-replace") {
-    m.transport_replace = true;
-  } else if (name == "producer-limit-race") {
-    m.producer_limit_race = true;
-  } else if (name == "router-cache") {
-    m.router_cache = true;
-  } else if (name == "no-worker-health") {
-    m.no_worker_health = true;
-  } else {
-    return false;
-  }
+bool ApplyMutant(std::string_view name, Mutants& m) {
+  bool* sw = nullptr;
+  if (name == "consumer-leak") sw = &m.sfu.consumer_leak;
+  if (name == "transport-replace") sw = &m.sfu.transport_replace;
+  if (name == "producer-limit-race") sw = &m.sfu.producer_limit_race;
+  if (name == "router-cache") sw = &m.sfu.router_cache;
+  if (name == "no-worker-health") sw = &m.sfu.no_worker_health;
+  if (name == "voice-echo") sw = &m.sfu.voice_echo;
+  if (name == "paused-forwarding") sw = &m.sfu.paused_forwarding;
+  if (name == "no-keyframe-on-resume") sw = &m.sfu.no_keyframe_on_resume;
+  if (name == "pli-unthrottled") sw = &m.sfu.pli_unthrottled;
+  if (name == "rate-limiter-no-reset") sw = &m.sfu.rate_limiter_no_reset;
+  if (name == "fallback-never") sw = &m.client.fallback_never;
+  if (name == "ladder-wrong-order") sw = &m.client.ladder_wrong_order;
+  if (sw == nullptr) return false;
+  *sw = true;
   return true;
 }
 

@@ -18,6 +18,7 @@
 #include "sfusim/scenario/invariants/consumer_seq_continuous.h"
 #include "sfusim/scenario/invariants/fallback_iff_thresholds.h"
 #include "sfusim/scenario/invariants/membership_maps_agree.h"
+#include "sfusim/scenario/invariants/router_follows_codec_settings.h"
 #include "sfusim/scenario/invariants/no_consumer_outlives_producer.h"
 #include "sfusim/scenario/invariants/no_stuck_state.h"
 #include "sfusim/scenario/invariants/no_voice_activity_echo.h"
@@ -331,6 +332,7 @@ class ScenarioRunner::World : public sfu::SfuObserver {
     outlives_.Check(at, s);
     camera_screen_.Check(at, s);
     ssrc_.Check(at, s);
+    router_settings_.Check(at, s);
   }
 
   bool BuildWorld(std::string* error);
@@ -404,6 +406,7 @@ class ScenarioRunner::World : public sfu::SfuObserver {
 
   // Checkers (before the components that call them, so they outlive them).
   MembershipMapsAgree membership_;
+  RouterFollowsCodecSettings router_settings_;
   ConsumerHasProducer has_producer_;
   NoConsumerOutlivesProducer outlives_;
   OneCameraOneScreen camera_screen_;
@@ -478,7 +481,7 @@ bool ScenarioRunner::World::StartSfu(std::string* error) {
   sfu::SfuConfig config;
   config.workers = scenario_.sfu.workers;
   for (const auto& [id, opus] : channel_opus_) config.channels[id] = ToProtocol(opus);
-  config.mutants = options_.mutants;
+  config.mutants = options_.mutants.sfu;
   std::string rng_name = sfu_generation_ == 0 ? "sfu" : "sfu/restart-" + std::to_string(sfu_generation_);
   ++sfu_generation_;
   sim::Env env{&scheduler_, sim::Rng::Stream(options_.seed, rng_name), sfu_host_->net(), &trace_};
@@ -511,6 +514,7 @@ void ScenarioRunner::World::StartClient(Client& c, const std::string& channel) {
   config.screen.native = config.desktop && p.screen.path == ScreenPath::kNative;
   config.screen.tier = p.screen.tier;
   config.screen.fps = p.screen.fps;
+  config.mutants = options_.mutants.client;
   fallback_.SetThresholds(p.id, ToView(config.thresholds));
   c.probe = std::make_unique<Probe>();
   c.probe->world = this;
@@ -706,6 +710,7 @@ void ScenarioRunner::World::Play(const TimelineEntry& entry) {
           if (a.opus.bitrate) o.bitrate = *a.opus.bitrate;
           if (a.opus.dtx) o.dtx = *a.opus.dtx;
           if (a.opus.fec) o.fec = *a.opus.fec;
+          router_settings_.SettingsChanged(a.channel, ToProtocol(o));
           if (sfu_) sfu_->SetChannelCodec(a.channel, ToProtocol(o));
         } else if constexpr (std::is_same_v<T, SendRaw>) {
           occurrence.participant = a.participant;
@@ -851,7 +856,7 @@ void ScenarioRunner::World::Finish(RunResult* result) {
 
   const std::vector<const InvariantChecker*> checkers = {
       &membership_, &has_producer_, &outlives_,  &camera_screen_, &ssrc_,     &paused_silent_,
-      &seq_continuous_, &one_response_, &echo_, &restart_recovers_, &no_stuck_, &fallback_};
+      &seq_continuous_, &one_response_, &echo_, &restart_recovers_, &no_stuck_, &fallback_, &router_settings_};
   // fallback_iff_thresholds applies when some desktop participant shares its screen natively.
   bool has_native_share = false;
   for (const Participant& p : scenario_.participants) has_native_share |= SharesNatively(p);

@@ -241,6 +241,14 @@ SloVerdict EvaluateSlo(const Slo& slo, const RunObservations& o) {
       return c;
     });
     Pick(candidates, false, v, nothing);
+  } else if (slo.metric == "audio.no_data_ratio") {
+    per_stream([&](const clients::AudioStreamStats& s) {
+      Candidate c;
+      if (s.frames_total() > 0) c.value = static_cast<double>(s.frames_no_data) / static_cast<double>(s.frames_total());
+      c.missing = "no frames played";
+      return c;
+    });
+    Pick(candidates, false, v, nothing);
   } else if (slo.metric == "audio.mos") {
     per_stream([&](const clients::AudioStreamStats& s) {
       Candidate c;

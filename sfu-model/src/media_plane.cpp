@@ -158,7 +158,8 @@ void SfuServer::Impl::KeyFrameRequestFrom(RouterState& router, const TransportSt
 void SfuServer::Impl::RequestKeyFrame(RouterState& router, ProducerState& p) {
   if (p.kind != protocol::MediaKind::kVideo) return;
   const sim::Timestamp now = env_.Now();
-  if (p.last_key_frame_request && now - *p.last_key_frame_request < kKeyFrameRequestMinInterval) {
+  if (!config_.mutants.pli_unthrottled && p.last_key_frame_request &&
+      now - *p.last_key_frame_request < kKeyFrameRequestMinInterval) {
     ++counters_.key_frame_requests_throttled;
     return;
   }

@@ -367,6 +367,7 @@ void SfuServer::Impl::Consume(ConnState& c, RouterState& router, const protocol:
   const auto initial_seq = static_cast<uint16_t>(env_.rng.UniformInt(1 << 15));
   const auto initial_ts = static_cast<uint32_t>(env_.rng.NextU64());
   producer.forwarder->AddConsumer(consumer.key, ssrc, initial_seq, initial_ts);
+  if (config_.mutants.paused_forwarding) producer.forwarder->SetPaused(consumer.key, false);
   producer.consumers.insert(id);
   router.consumer_by_key[consumer.key] = id;
   router.consumer_by_ssrc[ssrc] = id;
@@ -397,7 +398,9 @@ void SfuServer::Impl::ResumeConsumer(ConnState& c, RouterState& router, const pr
   auto pit = router.producers.find(consumer.producer_id);
   if (pit != router.producers.end()) {
     pit->second.forwarder->SetPaused(consumer.key, false);
-    if (was_paused && pit->second.kind == protocol::MediaKind::kVideo) RequestKeyFrame(router, pit->second);
+    if (was_paused && pit->second.kind == protocol::MediaKind::kVideo && !config_.mutants.no_keyframe_on_resume) {
+      RequestKeyFrame(router, pit->second);
+    }
   }
   Respond(c, req.request_id, protocol::MediaResumeConsumerResult{});
   if (was_paused) Changed();

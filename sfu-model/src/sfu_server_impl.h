@@ -38,6 +38,11 @@
 
 namespace sfusim::sfu {
 
+// Connection keys start at 1, so a broadcast "except" 0 reaches everyone (the voice_echo mutant).
+inline constexpr uint64_t kNoConnection = 0;
+// The rate_limiter_no_reset mutant's window: longer than any run, so the window never slides.
+inline constexpr int64_t kRateLimiterNeverResetsWindowUs = int64_t{1} << 60;
+
 class SfuServer::Impl final : public SfuServerImplBase,
                               public SignalingConnection::Delegate,
                               public sim::StreamAcceptor,

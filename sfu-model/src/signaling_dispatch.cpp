@@ -34,6 +34,9 @@ void SfuServer::Impl::OnAccept(std::unique_ptr<sim::MessageStream> stream) {
   ++counters_.connections_accepted;
   auto conn = std::make_unique<ConnState>();
   conn->key = ++next_conn_key_;
+  if (config_.mutants.rate_limiter_no_reset) {
+    conn->limiter = protocol::RateLimiter(protocol::kRateLimitMaxEvents, kRateLimiterNeverResetsWindowUs);
+  }
   conn->sig = std::make_unique<SignalingConnection>(env_, conn->key, std::move(stream), this);
   ConnState& c = *conn;
   conns_[c.key] = std::move(conn);

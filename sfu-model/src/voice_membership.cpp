@@ -68,7 +68,8 @@ void SfuServer::Impl::HandleVoiceActivity(ConnState& c, const protocol::VoiceAct
     return;
   }
   c.speaking = m.speaking;
-  Broadcast(c.channel, protocol::VoiceUserSpeaking{c.channel, c.username, m.speaking}, c.key);
+  Broadcast(c.channel, protocol::VoiceUserSpeaking{c.channel, c.username, m.speaking},
+            config_.mutants.voice_echo ? kNoConnection : c.key);
 }
 
 }  // namespace sfusim::sfu

@@ -31,22 +31,37 @@ protocol::Result<DegradationLadder> DegradationLadder::Create(const DegradationL
   std::vector<DegradationRung> rungs;
   DegradationRung r{start_fps, start_tier_index, 0, std::nullopt};
   rungs.push_back(r);
-  for (const int fps : kLadderFpsSteps) {
-    if (fps < r.fps && fps >= config.min_fps) {
-      r.fps = fps;
-      r.changed = LadderDimension::kFps;
+  auto fps_rungs = [&] {
+    for (const int fps : kLadderFpsSteps) {
+      if (fps < r.fps && fps >= config.min_fps) {
+        r.fps = fps;
+        r.changed = LadderDimension::kFps;
+        rungs.push_back(r);
+      }
+    }
+  };
+  auto tier_rungs = [&] {
+    for (int t = start_tier_index + 1; t < static_cast<int>(protocol::kResolutionTiers.size()); ++t) {
+      r.tier_index = t;
+      r.changed = LadderDimension::kTier;
       rungs.push_back(r);
     }
-  }
-  for (int t = start_tier_index + 1; t < static_cast<int>(protocol::kResolutionTiers.size()); ++t) {
-    r.tier_index = t;
-    r.changed = LadderDimension::kTier;
-    rungs.push_back(r);
-  }
-  for (int b = 1; b <= config.bitrate_steps; ++b) {
-    r.bitrate_step = b;
-    r.changed = LadderDimension::kBitrate;
-    rungs.push_back(r);
+  };
+  auto bitrate_rungs = [&] {
+    for (int b = 1; b <= config.bitrate_steps; ++b) {
+      r.bitrate_step = b;
+      r.changed = LadderDimension::kBitrate;
+      rungs.push_back(r);
+    }
+  };
+  if (config.wrong_order) {
+    bitrate_rungs();
+    tier_rungs();
+    fps_rungs();
+  } else {
+    fps_rungs();
+    tier_rungs();
+    bitrate_rungs();
   }
   return DegradationLadder(config, std::move(rungs));
 }

@@ -234,7 +234,7 @@ void NativeSender::TearDown() {
 }
 
 void NativeSender::TriggerFallback(const FallbackReason& reason) {
-  if (state_ != NativeSenderState::kRunning) return;
+  if (state_ != NativeSenderState::kRunning || config_.fallback_never) return;
   state_ = NativeSenderState::kStopping;
   TearDown();
   state_ = NativeSenderState::kFallenBack;

@@ -17,6 +17,8 @@ protocol::Result<std::unique_ptr<NativeScreenShare>> NativeScreenShare::Create(s
   config.rtp_target = params.rtp_target;
   config.thresholds = params.thresholds;
   config.source_seed = params.seed;
+  config.fallback_never = params.mutants.fallback_never;
+  config.ladder.wrong_order = params.mutants.ladder_wrong_order;
   std::unique_ptr<NativeScreenShare> share(new NativeScreenShare(std::move(on_event)));
   auto sender = NativeSender::Create(env, std::move(config), share.get());
   if (!sender.ok()) return sender.error();

@@ -17,6 +17,7 @@
 #include "sfusim/clients/native/native_sender.h"
 #include "sfusim/clients/native/native_sender_config.h"
 #include "sfusim/clients/native/native_sender_listener.h"
+#include "sfusim/clients/client_mutants.h"
 #include "sfusim/clients/native/native_sender_status.h"
 #include "sfusim/protocol/result.h"
 #include "sfusim/sim/env.h"
@@ -32,6 +33,7 @@ struct NativeShareParams {
   sim::SocketAddress rtp_target;
   FallbackThresholds thresholds;
   uint64_t seed = 0;
+  ClientMutants mutants;
 };
 
 class NativeScreenShare final : public NativeSenderListener {

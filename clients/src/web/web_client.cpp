@@ -1120,6 +1120,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     np.payload_type = s->payload_type;
     np.rtp_target = *target;
     np.thresholds = config_.thresholds;
+    np.mutants = config_.mutants;
     np.seed = VideoSourceSeed(config_.username, kVideoSourceScreen);
     const uint64_t generation = ++native_generation_;
     auto created = NativeScreenShare::Create(

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sfusim/clients/camera_config.h"
+#include "sfusim/clients/client_mutants.h"
 #include "sfusim/clients/native/fallback_thresholds.h"
 #include "sfusim/clients/reconnect_policy.h"
 #include "sfusim/clients/screen_config.h"
@@ -29,6 +30,7 @@ struct WebClientConfig {
   bool desktop = false;            // the desktop client: has the native screen-share path
   bool publish_screen = false;     // share the screen on every media setup (Start/StopScreenShare)
   ScreenConfig screen;
+  ClientMutants mutants;           // defects switched on (client_mutants.h); all off by default
   FallbackThresholds thresholds;   // the native sender's fallback thresholds
 };
 

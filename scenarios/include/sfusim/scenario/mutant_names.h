@@ -1,20 +1,48 @@
-// Mutant names on the command line (`--mutant consumer-leak`) and their sfu::SfuMutants switch
-// (PROTOCOL.md's known defects, DESIGN.md "Mutants").
+// The mutants (DESIGN.md "Mutants"): each a named defect of the reference SFU (sfu::SfuMutants)
+// or client (clients::ClientMutants), off by default, switched on by `--mutant NAME`.
 //
-// Contract: kMutantNames is the complete list, in the order SfuMutants declares the switches;
-// ApplyMutant sets the named switch and returns false for an unknown name.
+// Contract: kMutants is the complete list, one entry per switch, SFU switches first in the order
+// SfuMutants declares them, then the client's; a name is its switch's field name with '-' for '_'
+// (the stateful fuzzer's SFUSIM_FUZZ_MUTANT takes the field name). ApplyMutant sets the named
+// switch and returns false (changing nothing) for an unknown name. `known_defect` marks the
+// defects PROTOCOL.md lists; the others are defects a real SFU or client could plausibly have.
 #pragma once
 
 #include <array>
 #include <string_view>
 
+#include "sfusim/clients/client_mutants.h"
 #include "sfusim/sfu/sfu_mutants.h"
 
 namespace sfusim::scenario {
 
-inline constexpr std::array<std::string_view, 5> kMutantNames = {
-    "consumer-leak", "transport-replace", "producer-limit-race", "router-cache", "no-worker-health"};
+struct Mutants {
+  sfu::SfuMutants sfu;
+  clients::ClientMutants client;
+  bool operator==(const Mutants&) const = default;
+};
 
-bool ApplyMutant(std::string_view name, sfu::SfuMutants& mutants);
+struct MutantSpec {
+  std::string_view name;
+  bool known_defect;      // listed as a "known defect" in PROTOCOL.md
+  std::string_view what;  // one line
+};
+
+inline constexpr std::array<MutantSpec, 12> kMutants = {{
+    {"consumer-leak", true, "consumers are not closed with their producer"},
+    {"transport-replace", true, "a second transport for a direction silently replaces the first"},
+    {"producer-limit-race", true, "check-then-create race on the one-camera/one-screen limit"},
+    {"router-cache", true, "a channel's router is never rebuilt after a codec change"},
+    {"no-worker-health", true, "nothing notices a crashed worker"},
+    {"voice-echo", true, "voice activity is echoed to the speaker"},
+    {"paused-forwarding", false, "a paused consumer still forwards"},
+    {"no-keyframe-on-resume", false, "resuming a video consumer does not request a key frame"},
+    {"pli-unthrottled", false, "PLI/FIR from consumers reach the producer unthrottled"},
+    {"rate-limiter-no-reset", false, "the media_signal rate limiter never resets"},
+    {"fallback-never", false, "the native sender never falls back"},
+    {"ladder-wrong-order", false, "the degradation ladder lowers bitrate, then tier, then fps"},
+}};
+
+bool ApplyMutant(std::string_view name, Mutants& mutants);
 
 }  // namespace sfusim::scenario

@@ -35,14 +35,14 @@
 
 #include "sfusim/scenario/run_result.h"
 #include "sfusim/scenario/scenario.h"
-#include "sfusim/sfu/sfu_mutants.h"
+#include "sfusim/scenario/mutant_names.h"
 #include "sfusim/sim/trace.h"
 
 namespace sfusim::scenario {
 
 struct RunOptions {
   uint64_t seed = 1;
-  sfu::SfuMutants mutants;
+  Mutants mutants;
   std::string mutant_name;    // as given on the command line ("" = none), for the result
   std::string pcap_dir;       // "" = no pcap; else one <from>-<to>.pcap per link
   std::string scenario_path;  // for the reproduce line ("" = the scenario's name + ".json")

@@ -113,11 +113,12 @@ struct MetricInfo {
 
 inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 
-inline constexpr std::array<MetricInfo, 22> kMetrics = {{
+inline constexpr std::array<MetricInfo, 23> kMetrics = {{
     {"audio.recovery_s", true, true, false, 0, kUnbounded},
     {"audio.delay_ms_p50", true, true, false, 0, kUnbounded},
     {"audio.delay_ms_p95", true, true, false, 0, kUnbounded},
     {"audio.concealed_ratio", true, true, false, 0, 1},
+    {"audio.no_data_ratio", true, true, false, 0, 1},  // sfusim's addition
     {"audio.mos", true, true, false, 1, 5},
     {"video.psnr_db_p50", true, true, true, 0, kUnbounded},
     {"video.freeze_count", true, true, true, 0, kUnbounded},
@@ -143,7 +144,7 @@ inline constexpr std::array<MetricInfo, 22> kMetrics = {{
 const MetricInfo* FindMetric(std::string_view name);
 
 // ---- Invariants (DESIGN.md "Invariants"; checked continuously during a run) ----
-inline constexpr std::array<std::string_view, 12> kInvariantNames = {
+inline constexpr std::array<std::string_view, 13> kInvariantNames = {
     "membership_maps_agree",          // connection -> channel and channel -> users agree
     "consumer_has_producer",          // every consumer's producer exists, in the same channel
     "no_consumer_outlives_producer",  // a producer's close closes its consumers
@@ -156,6 +157,7 @@ inline constexpr std::array<std::string_view, 12> kInvariantNames = {
     "restart_recovers",               // after a restart every client is back with all its media in bound
     "fallback_iff_thresholds",        // fallback fires when, and only when, the thresholds are crossed
     "no_stuck_state",                 // every started sender ends running, stopped or fallen back
+    "router_follows_codec_settings",  // a join after a codec change gets a router with the new settings
 };
 
 // ---- Events (result.json `events`, expect.events `name`) ----

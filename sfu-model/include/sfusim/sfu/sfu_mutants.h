@@ -6,6 +6,13 @@
 //                        producer created after it, so two requests in flight both pass
 //   router_cache         a channel's router is built once and never rebuilt on a codec change
 //   no_worker_health     nothing notices a crashed worker
+//   voice_echo           voice_user_speaking is also sent back to the speaker
+// Defects a real SFU could plausibly have (not in PROTOCOL.md's list):
+//   paused_forwarding    a paused consumer still forwards (its route is never paused)
+//   no_keyframe_on_resume resuming a video consumer does not ask the producer for a key frame
+//   pli_unthrottled      every PLI/FIR from a consumer reaches the producer (no minimum interval)
+//   rate_limiter_no_reset the media_signal rate limiter's window never slides: after 80 events a
+//                        connection is limited for good
 #pragma once
 
 namespace sfusim::sfu {
@@ -16,6 +23,11 @@ struct SfuMutants {
   bool producer_limit_race = false;
   bool router_cache = false;
   bool no_worker_health = false;
+  bool voice_echo = false;
+  bool paused_forwarding = false;
+  bool no_keyframe_on_resume = false;
+  bool pli_unthrottled = false;
+  bool rate_limiter_no_reset = false;
 
   bool operator==(const SfuMutants&) const = default;
 };

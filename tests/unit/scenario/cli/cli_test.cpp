@@ -288,8 +288,8 @@ TEST_CASE("run: parses everything, checks the scenario, runs it and writes resul
   CHECK(c.err.empty());
   REQUIRE(c.runs.size() == 1);
   CHECK(c.runs[0].seed == 42);
-  CHECK(c.runs[0].mutants.consumer_leak);
-  CHECK_FALSE(c.runs[0].mutants.router_cache);
+  CHECK(c.runs[0].mutants.sfu.consumer_leak);
+  CHECK_FALSE(c.runs[0].mutants.sfu.router_cache);
   CHECK(c.runs[0].mutant_name == "consumer-leak");
   CHECK(c.runs[0].pcap_dir == out.string());
   CHECK(c.runs[0].scenario_path == kValid);
@@ -318,7 +318,9 @@ TEST_CASE("run: parses everything, checks the scenario, runs it and writes resul
   CHECK(unknown.code == 2);
   CHECK(unknown.runs.empty());
   CHECK(unknown.err == "sfusim run: --mutant: unknown mutant 'consumer-lek' (did you mean consumer-leak?); mutants: "
-                       "consumer-leak, transport-replace, producer-limit-race, router-cache, no-worker-health\n");
+                       "consumer-leak, transport-replace, producer-limit-race, router-cache, no-worker-health, voice-echo, "
+                       "paused-forwarding, no-keyframe-on-resume, pli-unthrottled, rate-limiter-no-reset, "
+                       "fallback-never, ladder-wrong-order\n");
   CHECK(Run({"run", kValid, "--out="}).err == "sfusim run: --out: expected a directory, got ''\n");
 
   CHECK(Run({"run", kLibraryDir.string()}).err ==
@@ -430,8 +432,16 @@ TEST_CASE("report and mutants", "[cli]") {
   CHECK(empty.err == "sfusim report: no result.json or outcome.json under '" + results.string() + "'\n");
   CHECK(Run({"report", results.string(), "--out", ""}).code == 2);
   CHECK(Run({"report", "no-such-dir"}).err == "sfusim report: 'no-such-dir' is not a directory of results\n");
-  CHECK(Run({"mutants"}).err == "sfusim mutants: not supported yet (mutants arrive with the fuzzing and mutants issue)\n");
+  // Without the program to run as children, mutants is bad input (the program passes self_exe).
+  CHECK(Run({"mutants"}).err == "sfusim mutants: mutants need the sfusim program to run (no self_exe in this environment)\n");
   CHECK(Run({"mutants", kValid}).code == 2);
+  Cli only = Run({"mutants", kValid, "--only", "voice-echo,consumer-lek"});
+  CHECK(only.code == 2);
+  CHECK(only.err.find("sfusim mutants: --only: unknown mutant 'consumer-lek' (did you mean consumer-leak?)") == 0);
+  CHECK(Run({"mutants", kValid, "--only", "voice-echo,"}).err ==
+        "sfusim mutants: --only: a trailing comma in 'voice-echo,'\n");
+  CHECK(Run({"mutants", kValid, "--jobs", "0"}).err.find("sfusim mutants: --jobs: expected an integer in [1, 256]") == 0);
+  CHECK(Run({"mutants", kValid, "--first-kill=yes"}).code == 2);
 }
 
 // ---------------------------------------------------------------------------------------------

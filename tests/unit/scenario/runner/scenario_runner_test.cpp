@@ -50,7 +50,7 @@ TEST_CASE("a two-party call with a leave runs, passes, and is deterministic", "[
   CHECK(r.scenario == "two-party");
   CHECK(r.seed == 5);
   CHECK(r.sim_s == 8);
-  CHECK(r.invariants.size() == 11);
+  CHECK(r.invariants.size() == 12);
   REQUIRE(r.invariants_not_applicable.size() == 1);
   CHECK(r.invariants_not_applicable[0].name == "fallback_iff_thresholds");
   CHECK(r.reproduce == "sfusim run two-party.json --seed 5");
@@ -89,12 +89,15 @@ TEST_CASE("the consumer-leak mutant is caught by no_consumer_outlives_producer",
 }
 
 TEST_CASE("mutant names map to their switch", "[runner]") {
-  for (std::string_view name : kMutantNames) {
-    sfusim::sfu::SfuMutants m;
-    CHECK(ApplyMutant(name, m));
-    CHECK_FALSE(m == sfusim::sfu::SfuMutants{});
+  std::vector<Mutants> seen;
+  for (const MutantSpec& spec : kMutants) {
+    Mutants m;
+    CHECK(ApplyMutant(spec.name, m));
+    CHECK_FALSE(m == Mutants{});
+    for (const Mutants& other : seen) CHECK_FALSE(m == other);  // one switch each
+    seen.push_back(m);
   }
-  sfusim::sfu::SfuMutants m;
+  Mutants m;
   CHECK_FALSE(ApplyMutant("consumer_leak", m));
-  CHECK(m == sfusim::sfu::SfuMutants{});
+  CHECK(m == Mutants{});
 }

@@ -40,6 +40,8 @@ struct DegradationLadderConfig {
   int64_t min_bitrate_bps = kDefaultLadderMinBitrateBps;
   sim::TimeDelta sustain = kDefaultLadderSustain;  // pressure this long -> one rung down
   sim::TimeDelta hold = kDefaultLadderHold;        // no pressure this long -> one rung up
+  // The ladder_wrong_order mutant (client_mutants.h): bitrate rungs first, then tier, then fps.
+  bool wrong_order = false;
 };
 
 }  // namespace sfusim::clients

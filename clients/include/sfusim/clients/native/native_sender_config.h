@@ -52,6 +52,8 @@ struct NativeSenderConfig {
   // RTP header extension ids to write (0 = off; a plain transport usually negotiates none).
   uint8_t abs_send_time_id = 0;
   uint8_t abs_capture_time_id = 0;
+  // The fallback_never mutant (client_mutants.h): no failure ever makes the sender fall back.
+  bool fallback_never = false;
 };
 
 }  // namespace sfusim::clients

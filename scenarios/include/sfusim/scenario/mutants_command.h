@@ -1,0 +1,46 @@
+// `sfusim mutants [FILE_OR_DIR]`: every mutant (mutant_names.h) against every scenario and, given
+// a fuzzer program, the stateful protocol fuzzer; prints the kill matrix (DESIGN.md "Mutants").
+//
+// Contract:
+// - Baseline first (unless skip_baseline): every scenario unmutated (and the fuzzer with no
+//   mutant); each must pass, else the exit is 1 whatever the mutants do.
+// - A cell (mutant x scenario) runs `<self_exe> run FILE --seed S --mutant M --out
+//   OUT/<mutant>/<scenario>` in a child process (RunProcesses: at most `jobs` at once, killed
+//   after timeout_s). A fuzzer cell runs `/usr/bin/env SFUSIM_FUZZ_MUTANT=<switch> <fuzzer>`.
+//   Exit 0: the mutant survived that cell. Exit 1: killed, by the failing invariants, SLOs
+//   ("slo:<metric>") and expected events ("event:<name>") its result.json names (the fuzzer:
+//   "property"). A crash or a timeout kills too ("crash SIGSEGV", "timeout"). Exit 2, a missing
+//   result or a spawn failure: an error cell, which makes the whole command exit 2.
+// - first_kill: cells run column by column (scenarios in the order given, the fuzzer last), each
+//   column only for the mutants still alive; a mutant's later cells are "not run". Otherwise
+//   every cell runs (the full matrix).
+// - Output: the matrix (K killed, . survived, - not run, E error), then one line per mutant with
+//   its killers, then the summary. OUT/mutants.json holds the same. Exit 0 when the baseline
+//   passed and every mutant was killed, 1 otherwise, 2 on an error cell.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sfusim/scenario/sweep_processes.h"
+
+namespace sfusim::scenario {
+
+struct MutantsCommandOptions {
+  std::vector<std::pair<std::string, std::string>> scenarios;  // (file, scenario name)
+  std::vector<std::string> mutants;                            // names; every kMutants entry by default
+  uint64_t seed = 1;
+  int jobs = 1;
+  double timeout_s = kDefaultRunTimeoutS;
+  std::string out_dir;
+  std::string self_exe;
+  std::string fuzzer;  // "" = no fuzzer column
+  bool first_kill = false;
+  bool skip_baseline = false;
+};
+
+int RunMutantsCommand(const MutantsCommandOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace sfusim::scenario

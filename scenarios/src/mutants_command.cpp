@@ -1,0 +1,284 @@
+#include "sfusim/scenario/mutants_command.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace sfusim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+enum class Cell { kNotRun, kSurvived, kKilled, kError };
+
+struct CellResult {
+  Cell cell = Cell::kNotRun;
+  std::vector<std::string> killers;  // what caught it, or the error
+};
+
+struct Column {
+  std::string name;  // scenario name, or "fuzzer"
+  std::string file;  // "" for the fuzzer
+};
+
+constexpr std::string_view kFuzzerColumn = "fuzzer";
+constexpr std::string_view kFuzzerMutantEnv = "SFUSIM_FUZZ_MUTANT";
+constexpr std::size_t kKillersShown = 3;
+
+std::string SwitchName(const std::string& mutant) {
+  std::string s = mutant;
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
+// What a failed run's result.json names as failing.
+std::vector<std::string> FailuresIn(const std::string& result_file) {
+  std::vector<std::string> out;
+  std::ifstream f(result_file);
+  Json j = Json::parse(f, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return {"unreadable result.json"};
+  auto failed = [](const Json& e) { return e.is_object() && e.contains("passed") && e["passed"] == false; };
+  if (j.contains("invariants") && j["invariants"].is_array()) {
+    for (const Json& v : j["invariants"]) {
+      if (failed(v) && v.contains("name") && v["name"].is_string()) out.push_back(v["name"].get<std::string>());
+    }
+  }
+  if (j.contains("slo") && j["slo"].is_array()) {
+    for (const Json& v : j["slo"]) {
+      if (failed(v) && v.contains("metric") && v["metric"].is_string()) {
+        out.push_back("slo:" + v["metric"].get<std::string>());
+      }
+    }
+  }
+  if (j.contains("expected_events") && j["expected_events"].is_array()) {
+    for (const Json& v : j["expected_events"]) {
+      if (failed(v) && v.contains("name") && v["name"].is_string()) {
+        out.push_back("event:" + v["name"].get<std::string>());
+      }
+    }
+  }
+  if (out.empty()) out.push_back("failed");
+  return out;
+}
+
+CellResult Judge(const ProcessOutcome& p, const std::string& result_file, bool fuzzer) {
+  CellResult r;
+  switch (p.end) {
+    case ProcessEnd::kTimedOut:
+      return {Cell::kKilled, {"timeout"}};
+    case ProcessEnd::kSignaled:
+      return {Cell::kKilled, {"crash " + SignalName(p.signal)}};
+    case ProcessEnd::kSpawnFailed:
+      return {Cell::kError, {p.error}};
+    case ProcessEnd::kExited:
+      break;
+  }
+  if (p.exit_code == 0) return {Cell::kSurvived, {}};
+  if (fuzzer) return {Cell::kKilled, {"property"}};
+  std::error_code ec;
+  if (p.exit_code == 1 && fs::is_regular_file(result_file, ec)) return {Cell::kKilled, FailuresIn(result_file)};
+  if (p.exit_code == 1 || p.exit_code == 2) {
+    return {Cell::kError, {"exit " + std::to_string(p.exit_code) + " without a result"}};
+  }
+  return {Cell::kKilled, {"crash exit " + std::to_string(p.exit_code)}};
+}
+
+ProcessJob JobFor(const MutantsCommandOptions& o, const Column& col, const std::string& mutant,
+                  std::string* result_file) {
+  const std::string dir = o.out_dir + "/" + (mutant.empty() ? std::string("baseline") : mutant) + "/" + col.name;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::remove(dir + "/result.json", ec);
+  *result_file = dir + "/result.json";
+  if (col.file.empty()) {
+    std::vector<std::string> argv = {"/usr/bin/env"};
+    if (!mutant.empty()) argv.push_back(std::string(kFuzzerMutantEnv) + "=" + SwitchName(mutant));
+    argv.push_back(o.fuzzer);
+    return {argv, dir + "/run.log"};
+  }
+  std::vector<std::string> argv = {o.self_exe, "run", col.file, "--seed", std::to_string(o.seed), "--out", dir};
+  if (!mutant.empty()) {
+    argv.push_back("--mutant");
+    argv.push_back(mutant);
+  }
+  return {argv, dir + "/run.log"};
+}
+
+struct Task {
+  std::size_t row;  // index into mutants, or npos for the baseline
+  std::size_t col;
+};
+
+constexpr std::size_t kBaselineRow = static_cast<std::size_t>(-1);
+
+char Mark(Cell c) {
+  switch (c) {
+    case Cell::kKilled: return 'K';
+    case Cell::kSurvived: return '.';
+    case Cell::kError: return 'E';
+    case Cell::kNotRun: break;
+  }
+  return '-';
+}
+
+std::string Join(const std::vector<std::string>& v, std::size_t limit) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size() && i < limit; ++i) s += (i ? ", " : "") + v[i];
+  if (v.size() > limit) s += ", ...";
+  return s;
+}
+
+}  // namespace
+
+int RunMutantsCommand(const MutantsCommandOptions& o, std::ostream& out, std::ostream& err) {
+  std::vector<Column> cols;
+  for (const auto& [file, name] : o.scenarios) cols.push_back({name, file});
+  if (!o.fuzzer.empty()) cols.push_back({std::string(kFuzzerColumn), ""});
+  const std::size_t rows = o.mutants.size();
+  std::vector<std::vector<CellResult>> matrix(rows, std::vector<CellResult>(cols.size()));
+  std::vector<CellResult> baseline(cols.size());
+
+  out << "sfusim mutants: " << rows << " mutants x " << cols.size() << " columns (" << o.scenarios.size()
+      << " scenarios" << (o.fuzzer.empty() ? "" : " + fuzzer") << "), seed " << o.seed << ", " << o.jobs
+      << " jobs" << (o.first_kill ? ", stopping each mutant at its first kill" : "") << ", results in " << o.out_dir
+      << "\n"
+      << std::flush;
+
+  auto run = [&](const std::vector<Task>& tasks) {
+    std::vector<ProcessJob> jobs;
+    std::vector<std::string> results(tasks.size());
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      const Task& t = tasks[i];
+      jobs.push_back(JobFor(o, cols[t.col], t.row == kBaselineRow ? "" : o.mutants[t.row], &results[i]));
+    }
+    RunProcesses(jobs, {o.jobs, o.timeout_s}, [&](std::size_t i, const ProcessOutcome& p) {
+      const Task& t = tasks[i];
+      CellResult r = Judge(p, results[i], cols[t.col].file.empty());
+      const std::string who = t.row == kBaselineRow ? std::string("baseline") : o.mutants[t.row];
+      out << "  " << who << " x " << cols[t.col].name << ": "
+          << (r.cell == Cell::kKilled ? "killed (" + Join(r.killers, kKillersShown) + ")"
+              : r.cell == Cell::kSurvived ? std::string("survived")
+                                          : "error (" + Join(r.killers, kKillersShown) + "; log " + jobs[i].log_file + ")")
+          << "\n"
+          << std::flush;
+      (t.row == kBaselineRow ? baseline[t.col] : matrix[t.row][t.col]) = std::move(r);
+    });
+  };
+
+  if (!o.skip_baseline) {
+    std::vector<Task> tasks;
+    for (std::size_t c = 0; c < cols.size(); ++c) tasks.push_back({kBaselineRow, c});
+    run(tasks);
+  }
+  if (o.first_kill) {
+    std::vector<bool> alive(rows, true);
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      std::vector<Task> tasks;
+      for (std::size_t r = 0; r < rows; ++r) {
+        if (alive[r]) tasks.push_back({r, c});
+      }
+      if (tasks.empty()) break;
+      run(tasks);
+      for (const Task& t : tasks) {
+        if (matrix[t.row][c].cell == Cell::kKilled) alive[t.row] = false;
+      }
+    }
+  } else {
+    std::vector<Task> tasks;
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t c = 0; c < cols.size(); ++c) tasks.push_back({r, c});
+    }
+    run(tasks);
+  }
+
+  // The matrix: columns by number, their names in a legend.
+  std::size_t width = 6;
+  for (const std::string& m : o.mutants) width = std::max(width, m.size());
+  out << "\nkill matrix (K killed, . survived, - not run, E error):\n";
+  for (std::size_t c = 0; c < cols.size(); ++c) out << "  [" << (c + 1) << "] " << cols[c].name << "\n";
+  auto pad = [](std::string s, std::size_t w) {
+    s.resize(std::max(s.size(), w), ' ');
+    return s;
+  };
+  out << pad("", width) << " ";
+  for (std::size_t c = 0; c < cols.size(); ++c) out << " " << pad(std::to_string(c + 1), 2);
+  out << "\n";
+  if (!o.skip_baseline) {
+    out << pad("(none)", width) << " ";
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      const Cell b = baseline[c].cell;
+      out << " " << pad(std::string(1, b == Cell::kSurvived ? 'p' : b == Cell::kKilled ? 'F' : Mark(b)), 2);
+    }
+    out << "   (p passed, F failed)\n";
+  }
+  bool error = false;
+  std::vector<std::string> survivors;
+  Json mj = Json::array();
+  for (std::size_t r = 0; r < rows; ++r) {
+    out << pad(o.mutants[r], width) << " ";
+    bool killed = false;
+    Json cells = Json::object();
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      const CellResult& cr = matrix[r][c];
+      out << " " << pad(std::string(1, Mark(cr.cell)), 2);
+      killed = killed || cr.cell == Cell::kKilled;
+      error = error || cr.cell == Cell::kError;
+      if (cr.cell != Cell::kNotRun) {
+        cells[cols[c].name] = {{"status", cr.cell == Cell::kKilled     ? "killed"
+                                          : cr.cell == Cell::kSurvived ? "survived"
+                                                                       : "error"},
+                               {"by", cr.killers}};
+      }
+    }
+    out << "\n";
+    if (!killed) survivors.push_back(o.mutants[r]);
+    mj.push_back({{"mutant", o.mutants[r]}, {"killed", killed}, {"cells", std::move(cells)}});
+  }
+  out << "\n";
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::vector<std::string> by;
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      const CellResult& cr = matrix[r][c];
+      if (cr.cell == Cell::kKilled) by.push_back(cols[c].name + " (" + Join(cr.killers, kKillersShown) + ")");
+    }
+    out << pad(o.mutants[r], width) << "  " << (by.empty() ? std::string("SURVIVED") : "killed by " + Join(by, 4))
+        << "\n";
+  }
+  std::vector<std::string> baseline_failed;
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    if (!o.skip_baseline && baseline[c].cell != Cell::kSurvived) baseline_failed.push_back(cols[c].name);
+    error = error || baseline[c].cell == Cell::kError;
+  }
+  out << "\nkilled " << (rows - survivors.size()) << " of " << rows << " mutants";
+  if (!survivors.empty()) out << "; survived: " << Join(survivors, survivors.size());
+  if (o.skip_baseline) {
+    out << "; baseline not run";
+  } else {
+    out << (baseline_failed.empty() ? "; the unmutated model passed every column"
+                                    : "; the UNMUTATED model failed: " + Join(baseline_failed, baseline_failed.size()));
+  }
+  out << "\n";
+
+  Json j;
+  j["seed"] = o.seed;
+  j["columns"] = Json::array();
+  for (const Column& c : cols) j["columns"].push_back(c.name);
+  j["baseline_failed"] = baseline_failed;
+  j["baseline_run"] = !o.skip_baseline;
+  j["mutants"] = std::move(mj);
+  std::ofstream f(o.out_dir + "/mutants.json", std::ios::trunc);
+  f << j.dump(2) << "\n";
+  if (!f) {
+    err << "sfusim mutants: cannot write " << o.out_dir << "/mutants.json\n";
+    return 2;
+  }
+  if (error) return 2;
+  return survivors.empty() && baseline_failed.empty() ? 0 : 1;
+}
+
+}  // namespace sfusim::scenario

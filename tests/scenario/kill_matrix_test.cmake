@@ -1,0 +1,26 @@
+# Runs `sfusim mutants --first-kill --skip-baseline` on SCENARIOS and fails unless every mutant
+# outside SURVIVING was killed (the matrix is printed either way). A mutant of SURVIVING that is
+# killed fails the test too, so the list cannot go stale.
+execute_process(COMMAND ${SFUSIM} mutants ${SCENARIOS} --first-kill --skip-baseline --jobs 2 --out ${OUT}
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+message("${out}${err}")
+if(rc EQUAL 2 OR NOT EXISTS ${OUT}/mutants.json)
+  message(FATAL_ERROR "sfusim mutants failed to run (exit ${rc})")
+endif()
+file(READ ${OUT}/mutants.json json)
+string(JSON n LENGTH "${json}" mutants)
+math(EXPR last "${n} - 1")
+set(bad "")
+foreach(i RANGE ${last})
+  string(JSON name GET "${json}" mutants ${i} mutant)
+  string(JSON killed GET "${json}" mutants ${i} killed)
+  list(FIND SURVIVING ${name} expected_survivor)
+  if(expected_survivor EQUAL -1 AND NOT killed)
+    list(APPEND bad "${name} survived")
+  elseif(NOT expected_survivor EQUAL -1 AND killed)
+    list(APPEND bad "${name} is listed as surviving but was killed: remove it from SFUSIM_MUTANTS_SURVIVING")
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "kill matrix: ${bad}")
+endif()
