@@ -785,27 +785,41 @@ int Suite(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, 
   return failed ? kExitFailed : kExitOk;
 }
 
+// (file, scenario name) of every scenario file under `paths`, in the order given (a directory's
+// files sorted by name); each must load, and no two may share a name (their results would share a
+// directory). nullopt after printing what is wrong.
+std::optional<std::vector<std::pair<std::string, std::string>>> NamedScenarios(const std::vector<std::string>& paths,
+                                                                               std::ostream& err, Errors& error) {
+  std::vector<std::pair<std::string, std::string>> named;
+  std::map<std::string, std::string> seen;  // scenario name -> file
+  for (const std::string& path : paths) {
+    bool ok = true;
+    const std::vector<std::string> files = ExpandScenarioPaths(path, err, ok);
+    if (!ok) return std::nullopt;
+    for (const std::string& file : files) {
+      std::optional<Scenario> scenario = LoadOne(file, err);
+      if (!scenario) return std::nullopt;
+      auto [it, fresh] = seen.emplace(scenario->name, file);
+      if (!fresh) {
+        error("two scenario files are named " + Shown(scenario->name) + " (" + it->second + ", " + file +
+              "): their results would share a directory");
+        return std::nullopt;
+      }
+      named.emplace_back(file, scenario->name);
+    }
+  }
+  return named;
+}
+
 int Sweep(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
   if (env.self_exe.empty()) {
     error("sweeps need the sfusim program to run (no self_exe in this environment)");
     return kExitBadInput;
   }
-  bool ok = true;
-  std::vector<std::string> files = ExpandScenarioPaths(args.positional[0], err, ok);
-  if (!ok) return kExitBadInput;
+  auto scenarios = NamedScenarios({args.positional[0]}, err, error);
+  if (!scenarios) return kExitBadInput;
   SweepCommandOptions options;
-  std::map<std::string, std::string> seen;  // scenario name -> file
-  for (const std::string& file : files) {
-    std::optional<Scenario> scenario = LoadOne(file, err);
-    if (!scenario) return kExitBadInput;
-    auto [it, fresh] = seen.emplace(scenario->name, file);
-    if (!fresh) {
-      error("two scenario files are named " + Shown(scenario->name) + " (" + it->second + ", " + file +
-            "): their results would share a directory");
-      return kExitBadInput;
-    }
-    options.scenarios.emplace_back(file, scenario->name);
-  }
+  options.scenarios = std::move(*scenarios);
   options.seeds = ParseSeedRange(*args.Flag("--seeds")).value();
   if (const std::string* shard = args.Flag("--shard")) options.shard = ParseShard(*shard).value();
   options.jobs = env.default_jobs > 0 ? env.default_jobs : DefaultParallelism();
@@ -848,27 +862,11 @@ int MutantsCmd(const ParsedArgs& args, const CliEnvironment& env, std::ostream& 
     error("no scenario library in this build: name a scenario file or directory");
     return kExitBadInput;
   }
-  // Files in the order given (a directory's sorted by name): with --first-kill, put cheap ones first.
-  std::vector<std::string> files;
-  for (const std::string& path : paths) {
-    bool ok = true;
-    std::vector<std::string> more = ExpandScenarioPaths(path, err, ok);
-    if (!ok) return kExitBadInput;
-    files.insert(files.end(), more.begin(), more.end());
-  }
+  // In the order given: with --first-kill, put cheap ones first.
+  auto scenarios = NamedScenarios(paths, err, error);
+  if (!scenarios) return kExitBadInput;
   MutantsCommandOptions options;
-  std::map<std::string, std::string> seen;  // scenario name -> file
-  for (const std::string& file : files) {
-    std::optional<Scenario> scenario = LoadOne(file, err);
-    if (!scenario) return kExitBadInput;
-    auto [it, fresh] = seen.emplace(scenario->name, file);
-    if (!fresh) {
-      error("two scenario files are named " + Shown(scenario->name) + " (" + it->second + ", " + file +
-            "): their results would share a directory");
-      return kExitBadInput;
-    }
-    options.scenarios.emplace_back(file, scenario->name);
-  }
+  options.scenarios = std::move(*scenarios);
   if (const std::string* fz = args.Flag("--fuzzer")) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(*fz, ec)) {
