@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "sfusim/clients/video/codec_time.h"
+
 namespace sfusim::clients {
 namespace {
 
@@ -48,8 +50,12 @@ protocol::Result<int> OpusDecoder::Decode(std::span<const uint8_t> payload, std:
     return protocol::MakeError("invalid_argument", "opus decoder: packet holds " + std::to_string(samples) +
                                                        " samples, pcm has room for " + std::to_string(pcm.size()));
   }
-  const int n = opus_decode(impl_->dec, payload.data(), static_cast<opus_int32>(payload.size()), pcm.data(),
-                            static_cast<int>(pcm.size()), 0);
+  int n;
+  {
+    CodecTime::Scope timed(CodecCall::kOpusDecode);
+    n = opus_decode(impl_->dec, payload.data(), static_cast<opus_int32>(payload.size()), pcm.data(),
+                    static_cast<int>(pcm.size()), 0);
+  }
   if (n < 0) return OpusError("decode", n);
   return n;
 }
@@ -60,8 +66,12 @@ protocol::Result<int> OpusDecoder::DecodeFec(std::span<const uint8_t> next_paylo
     return protocol::MakeError("invalid_argument", "opus decoder: fec needs a payload and room for frame_samples");
   }
   // With decode_fec = 1, libopus needs frame_size to be exactly the lost frame's duration.
-  const int n = opus_decode(impl_->dec, next_payload.data(), static_cast<opus_int32>(next_payload.size()), pcm.data(),
-                            frame_samples, 1);
+  int n;
+  {
+    CodecTime::Scope timed(CodecCall::kOpusDecode);
+    n = opus_decode(impl_->dec, next_payload.data(), static_cast<opus_int32>(next_payload.size()), pcm.data(),
+                    frame_samples, 1);
+  }
   if (n < 0) return OpusError("decode_fec", n);
   return n;
 }
@@ -70,7 +80,11 @@ protocol::Result<int> OpusDecoder::Conceal(std::span<int16_t> pcm, int frame_sam
   if (frame_samples <= 0 || static_cast<size_t>(frame_samples) > pcm.size()) {
     return protocol::MakeError("invalid_argument", "opus decoder: no room for frame_samples");
   }
-  const int n = opus_decode(impl_->dec, nullptr, 0, pcm.data(), frame_samples, 0);
+  int n;
+  {
+    CodecTime::Scope timed(CodecCall::kOpusDecode);
+    n = opus_decode(impl_->dec, nullptr, 0, pcm.data(), frame_samples, 0);
+  }
   if (n < 0) return OpusError("plc", n);
   return n;
 }

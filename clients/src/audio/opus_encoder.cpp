@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sfusim/clients/audio/audio_format.h"
+#include "sfusim/clients/video/codec_time.h"
 #include "sfusim/protocol/limits.h"
 
 namespace sfusim::clients {
@@ -84,8 +85,11 @@ protocol::Status OpusEncoder::Encode(std::span<const int16_t> pcm, std::vector<u
                                                        " samples, expected " + std::to_string(kAudioFrameSamples));
   }
   out->resize(kOpusMaxPacketBytes);
-  const opus_int32 n =
-      opus_encode(impl_->enc, pcm.data(), kAudioFrameSamples, out->data(), static_cast<opus_int32>(out->size()));
+  opus_int32 n;
+  {
+    CodecTime::Scope timed(CodecCall::kOpusEncode);
+    n = opus_encode(impl_->enc, pcm.data(), kAudioFrameSamples, out->data(), static_cast<opus_int32>(out->size()));
+  }
   if (n < 0) {
     out->clear();
     return OpusError("encode", n);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "sfusim/clients/video/codec_time.h"
 #include "sfusim/clients/video/video_receive_constants.h"
 
 namespace sfusim::clients {
@@ -42,6 +43,15 @@ H264Decoder::~H264Decoder() {
 }
 
 protocol::Result<std::optional<I420Frame>> H264Decoder::Decode(std::span<const uint8_t> annex_b) {
+  I420Frame frame;
+  auto written = DecodeInto(annex_b, &frame);
+  if (!written.ok()) return written.error();
+  if (!*written) return std::optional<I420Frame>{};
+  return std::optional<I420Frame>(std::move(frame));
+}
+
+protocol::Result<bool> H264Decoder::DecodeInto(std::span<const uint8_t> annex_b, I420Frame* out) {
+  if (out == nullptr) return protocol::Error{"invalid_argument", "out: null"};
   if (annex_b.empty()) return protocol::Error{"invalid_argument", "annex_b: empty access unit"};
   if (annex_b.size() > kVideoMaxAccessUnitBytes) {
     std::string message = "annex_b: ";
@@ -52,15 +62,18 @@ protocol::Result<std::optional<I420Frame>> H264Decoder::Decode(std::span<const u
   unsigned char* planes[3] = {nullptr, nullptr, nullptr};
   SBufferInfo info;
   std::memset(&info, 0, sizeof(info));
-  const DECODING_STATE state =
-      decoder_->DecodeFrameNoDelay(annex_b.data(), static_cast<int>(annex_b.size()), planes, &info);
+  DECODING_STATE state;
+  {
+    CodecTime::Scope timed(CodecCall::kH264Decode);
+    state = decoder_->DecodeFrameNoDelay(annex_b.data(), static_cast<int>(annex_b.size()), planes, &info);
+  }
   if (state != dsErrorFree) {
     ++errors_;
     std::string message = "DecodeFrameNoDelay: DECODING_STATE bits ";
     message += std::to_string(static_cast<int>(state));
     return protocol::Error{"h264_decode_failed", std::move(message)};
   }
-  if (info.iBufferStatus != 1) return std::optional<I420Frame>{};
+  if (info.iBufferStatus != 1) return false;
   const int w = info.UsrData.sSystemBuffer.iWidth;
   const int h = info.UsrData.sSystemBuffer.iHeight;
   const int y_stride = info.UsrData.sSystemBuffer.iStride[0];
@@ -75,7 +88,7 @@ protocol::Result<std::optional<I420Frame>> H264Decoder::Decode(std::span<const u
     message += " unusable";
     return protocol::Error{"h264_bad_picture", std::move(message)};
   }
-  I420Frame frame;
+  I420Frame& frame = *out;
   frame.Resize(w, h);
   for (int row = 0; row < h; ++row) {
     std::memcpy(frame.y.data() + static_cast<size_t>(row) * w, planes[0] + static_cast<ptrdiff_t>(row) * y_stride,
@@ -89,7 +102,7 @@ protocol::Result<std::optional<I420Frame>> H264Decoder::Decode(std::span<const u
                 static_cast<size_t>(cw));
   }
   ++frames_decoded_;
-  return std::optional<I420Frame>(std::move(frame));
+  return true;
 }
 
 }  // namespace sfusim::clients

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "sfusim/clients/video/codec_time.h"
 #include "sfusim/clients/video/video_constants.h"
 
 namespace sfusim::clients {
@@ -176,7 +177,12 @@ protocol::Result<EncodedVideoFrame> H264Encoder::Encode(const I420Frame& frame, 
 
   SFrameBSInfo info;
   std::memset(&info, 0, sizeof(info));
-  if (enc->EncodeFrame(&pic, &info) != cmResultSuccess) {
+  int rc;
+  {
+    CodecTime::Scope timed(CodecCall::kH264Encode);
+    rc = enc->EncodeFrame(&pic, &info);
+  }
+  if (rc != cmResultSuccess) {
     return protocol::MakeError("h264_encode_failed", "h264 encoder: EncodeFrame failed at frame " +
                                                          std::to_string(frame_number));
   }

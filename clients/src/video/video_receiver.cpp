@@ -5,6 +5,7 @@
 
 #include "sfusim/clients/video/frame_stamp.h"
 #include "sfusim/clients/video/psnr.h"
+#include "sfusim/clients/video/source_frame_cache.h"
 #include "sfusim/protocol/rtcp/pli.h"
 #include "sfusim/protocol/rtp/abs_capture_time.h"
 
@@ -250,13 +251,15 @@ void VideoReceiver::DecodeFrame(const protocol::H264Frame& frame, sim::Timestamp
     RequestKeyFrame(now);
     return;
   }
-  auto decoded = decoder_->Decode(frame.annex_b);
+  // Decoded into a reused scratch picture, swapped in on success (last_frame_ is left as it was
+  // on an error): no allocation per frame.
+  auto decoded = decoder_->DecodeInto(frame.annex_b, &scratch_);
   if (!decoded.ok()) {
     ++stats_->decode_errors;
     RequestKeyFrame(now);
     return;
   }
-  if (!decoded->has_value()) return;
+  if (!*decoded) return;
   if (frame.key_frame) {
     ++stats_->key_frames;
     need_key_frame_ = false;
@@ -266,13 +269,15 @@ void VideoReceiver::DecodeFrame(const protocol::H264Frame& frame, sim::Timestamp
     }
   }
   ++stats_->frames_decoded;
-  last_frame_ = std::move(**decoded);
+  std::swap(last_frame_, scratch_);
   std::optional<double> psnr;
   last_frame_number_ = FrameStamp::Read(last_frame_);
   if (last_frame_number_) {
     if (config_.measure_psnr) {
-      source_.Render(*last_frame_number_, last_frame_.width, last_frame_.height, &reference_);
-      psnr = PsnrY(last_frame_, reference_);
+      // The sender and the other receivers of this source usually rendered it a moment ago.
+      const I420Frame& reference =
+          SourceFrameCache::ForThisThread().Get(source_, *last_frame_number_, last_frame_.width, last_frame_.height);
+      psnr = PsnrY(last_frame_, reference);
     }
   } else {
     ++stats_->stamp_unreadable;

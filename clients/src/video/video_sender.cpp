@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "sfusim/clients/video/source_frame_cache.h"
 #include "sfusim/clients/video/video_constants.h"
 #include "sfusim/protocol/limits.h"
 
@@ -158,9 +159,11 @@ void VideoSender::Tick() {
 
   const uint32_t frame_number = next_frame_number_++;
   ++counters_.frames_captured;
-  source_.Render(frame_number, config_.width, config_.height, &frame_);
+  // Rendered through the thread's cache: the receivers regenerate the same picture for PSNR.
+  const I420Frame& picture =
+      SourceFrameCache::ForThisThread().Get(source_, frame_number, config_.width, config_.height);
   const bool force_key = key_frame_pending_;
-  auto encoded = encoder_->Encode(frame_, frame_number, force_key);
+  auto encoded = encoder_->Encode(picture, frame_number, force_key);
   if (!encoded) {
     ++counters_.encode_errors;
     key_frame_pending_ = true;

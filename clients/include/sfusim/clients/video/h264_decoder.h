@@ -4,7 +4,7 @@
 // - Error concealment is OFF (DECODER_OPTION_ERROR_CON_IDC = ERROR_CON_DISABLE): an access unit
 //   whose reference is missing (a P frame after a lost frame) fails with "h264_decode_failed"
 //   instead of producing a smeared picture; the caller then needs a key frame.
-// - Decode(annex_b) takes one whole access unit (Annex-B, start codes) and returns the decoded
+// - Decode(annex_b) (or DecodeInto) takes one whole access unit (Annex-B, start codes) and returns the decoded
 //   picture copied into a tightly packed I420Frame, nullopt when the decoder produced no picture
 //   (e.g. an access unit holding only SPS/PPS), or an error:
 //     "invalid_argument"     empty input or larger than kVideoMaxAccessUnitBytes
@@ -34,6 +34,11 @@ class H264Decoder {
   H264Decoder& operator=(const H264Decoder&) = delete;
 
   protocol::Result<std::optional<I420Frame>> Decode(std::span<const uint8_t> annex_b);
+  // The same, writing the picture into *out (its buffers are reused when the size is unchanged,
+  // so a receiver decoding a stream allocates nothing per frame): true when a picture was
+  // written, false when the decoder produced none (*out untouched). On an error *out is
+  // untouched too.
+  protocol::Result<bool> DecodeInto(std::span<const uint8_t> annex_b, I420Frame* out);
 
   uint64_t frames_decoded() const { return frames_decoded_; }
   uint64_t errors() const { return errors_; }

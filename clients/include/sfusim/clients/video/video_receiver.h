@@ -26,7 +26,8 @@
 //   key_frame_after_pli clock; the decode of the next key frame stops it.
 // - Measures per decoded frame (VideoStreamStats::RecordRenderedFrame at the decode time):
 //   FrameStamp::Read -> SyntheticVideoSource(config.content, config.source_seed).Render at the
-//   decoded size -> PsnrY; delay = decode time - abs-capture-time (config.abs_capture_time_id,
+//   decoded size (through SourceFrameCache::ForThisThread(), shared with the sender and the other
+//   receivers of the source) -> PsnrY; delay = decode time - abs-capture-time (config.abs_capture_time_id,
 //   0 = none).
 // - RTCP produced here is a bare feedback packet (NACK or PLI, unprotected); the client wraps or
 //   protects it. Timers live on env.scheduler (one wake-up timer, rescheduled as needed); the
@@ -164,7 +165,7 @@ class VideoReceiver {
   std::deque<std::pair<uint32_t, sim::Timestamp>> capture_times_;
 
   I420Frame last_frame_;
-  I420Frame reference_;
+  I420Frame scratch_;  // the decoder's output buffer, swapped with last_frame_ on success
   std::optional<uint32_t> last_frame_number_;
   VideoReceiverCounters counters_;
 

@@ -101,7 +101,6 @@ class VideoSender {
   std::unique_ptr<VideoEncoder> encoder_;
   VideoRtpSender rtp_;
   SendCallback send_;
-  I420Frame frame_;
   sim::EventId timer_;
   bool running_ = false;
   sim::Timestamp start_time_;

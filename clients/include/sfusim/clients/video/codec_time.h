@@ -1,0 +1,63 @@
+// CodecTime: an opt-in, process-wide accumulator of the CPU time spent inside the codec libraries
+// (OpenH264 EncodeFrame / DecodeFrameNoDelay, libopus opus_encode / opus_decode), for the
+// benchmarks that must report which share of a run the codecs take (BM_ScenarioVideo6).
+//
+// Contract:
+// - Off by default. While off, a CodecTime::Scope costs one branch on a bool and reads no clock.
+// - While on, each Scope adds the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID, so time
+//   stolen by other processes on a shared machine is not counted) between its construction and
+//   destruction to its codec's total, and counts one call.
+// - It only observes: nothing in the simulation reads it, so enabling it never changes a run's
+//   behaviour, trace or result. It is not part of any output; the benchmark reads Totals().
+// - Not thread-safe (the simulation is single-threaded); a benchmark enables, runs, reads,
+//   disables. Scopes do not nest (each wraps exactly one library call).
+// It lives with the video code but also wraps the Opus calls (clients/src/audio/opus_*.cpp).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace sfusim::clients {
+
+enum class CodecCall : uint8_t { kH264Encode, kH264Decode, kOpusEncode, kOpusDecode };
+inline constexpr size_t kCodecCallKinds = 4;
+
+struct CodecTimeTotals {
+  std::array<uint64_t, kCodecCallKinds> cpu_ns{};  // thread CPU time inside the calls
+  std::array<uint64_t, kCodecCallKinds> calls{};
+  uint64_t total_cpu_ns() const;
+};
+
+class CodecTime {
+ public:
+  static void Enable(bool on);
+  static bool enabled() { return enabled_; }
+  static void Reset();
+  static const CodecTimeTotals& Totals() { return totals_; }
+  // The calling thread's CPU time in ns (the clock the scopes use; exposed so a benchmark can
+  // measure the whole run with the same clock).
+  static uint64_t ThreadCpuNs();
+
+  class Scope {
+   public:
+    explicit Scope(CodecCall call) : call_(call), start_ns_(enabled_ ? ThreadCpuNs() : 0), active_(enabled_) {}
+    ~Scope() {
+      if (active_) Add(call_, ThreadCpuNs() - start_ns_);
+    }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    CodecCall call_;
+    uint64_t start_ns_;
+    bool active_;
+  };
+
+ private:
+  static void Add(CodecCall call, uint64_t ns);
+  static inline bool enabled_ = false;
+  static inline CodecTimeTotals totals_{};
+};
+
+}  // namespace sfusim::clients
