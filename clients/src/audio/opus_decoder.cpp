@@ -30,7 +30,10 @@ OpusDecoder::~OpusDecoder() = default;
 protocol::Result<OpusDecoder> OpusDecoder::Create() {
   auto impl = std::make_unique<Impl>();
   int err = OPUS_OK;
-  impl->dec = opus_decoder_create(kAudioSampleRateHz, kAudioChannels, &err);
+  {
+    CodecTime::Scope timed(CodecCall::kSetup);
+    impl->dec = opus_decoder_create(kAudioSampleRateHz, kAudioChannels, &err);
+  }
   if (err != OPUS_OK || impl->dec == nullptr) {
     impl->dec = nullptr;
     return OpusError("create", err);

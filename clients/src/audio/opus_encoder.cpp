@@ -67,7 +67,10 @@ protocol::Result<OpusEncoder> OpusEncoder::Create(const OpusEncoderConfig& confi
   if (auto s = Validate(config); !s) return s.error();
   auto impl = std::make_unique<Impl>();
   int err = OPUS_OK;
-  impl->enc = opus_encoder_create(kAudioSampleRateHz, kAudioChannels, OPUS_APPLICATION_VOIP, &err);
+  {
+    CodecTime::Scope timed(CodecCall::kSetup);
+    impl->enc = opus_encoder_create(kAudioSampleRateHz, kAudioChannels, OPUS_APPLICATION_VOIP, &err);
+  }
   if (err != OPUS_OK || impl->enc == nullptr) {
     impl->enc = nullptr;
     return OpusError("create", err);

@@ -11,6 +11,7 @@
 namespace sfusim::clients {
 
 protocol::Result<std::unique_ptr<H264Decoder>> H264Decoder::Create() {
+  CodecTime::Scope timed(CodecCall::kSetup);
   ISVCDecoder* raw = nullptr;
   if (WelsCreateDecoder(&raw) != 0 || raw == nullptr) {
     return protocol::Error{"h264_decoder_init_failed", "WelsCreateDecoder failed"};
@@ -37,6 +38,7 @@ protocol::Result<std::unique_ptr<H264Decoder>> H264Decoder::Create() {
 
 H264Decoder::~H264Decoder() {
   if (decoder_) {
+    CodecTime::Scope timed(CodecCall::kSetup);
     decoder_->Uninitialize();
     WelsDestroyDecoder(decoder_);
   }

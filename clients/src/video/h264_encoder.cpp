@@ -37,6 +37,7 @@ struct H264Encoder::Impl {
   ~Impl() { Destroy(); }
   void Destroy() {
     if (encoder != nullptr) {
+      CodecTime::Scope timed(CodecCall::kSetup);
       encoder->Uninitialize();
       WelsDestroySVCEncoder(encoder);
       encoder = nullptr;
@@ -56,6 +57,7 @@ protocol::Result<std::unique_ptr<H264Encoder>> H264Encoder::Create(const H264Enc
 }
 
 protocol::Status H264Encoder::Init() {
+  CodecTime::Scope timed(CodecCall::kSetup);
   impl_->Destroy();
   if (WelsCreateSVCEncoder(&impl_->encoder) != 0 || impl_->encoder == nullptr) {
     impl_->encoder = nullptr;
@@ -148,6 +150,7 @@ protocol::Result<EncodedVideoFrame> H264Encoder::Encode(const I420Frame& frame, 
   }
   ISVCEncoder* enc = impl_->encoder;
   if (rates_pending_) {
+    CodecTime::Scope timed(CodecCall::kSetup);
     float fps = static_cast<float>(config_.fps);
     SBitrateInfo bitrate{SPATIAL_LAYER_ALL, static_cast<int>(config_.bitrate_bps)};
     if (enc->SetOption(ENCODER_OPTION_FRAME_RATE, &fps) != cmResultSuccess ||
@@ -156,8 +159,11 @@ protocol::Result<EncodedVideoFrame> H264Encoder::Encode(const I420Frame& frame, 
     }
     rates_pending_ = false;
   }
-  if (force_key_frame && enc->ForceIntraFrame(true) != cmResultSuccess) {
-    return protocol::MakeError("h264_encode_failed", "h264 encoder: ForceIntraFrame failed");
+  if (force_key_frame) {
+    CodecTime::Scope timed(CodecCall::kSetup);
+    if (enc->ForceIntraFrame(true) != cmResultSuccess) {
+      return protocol::MakeError("h264_encode_failed", "h264 encoder: ForceIntraFrame failed");
+    }
   }
 
   SSourcePicture pic;

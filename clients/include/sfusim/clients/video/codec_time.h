@@ -10,7 +10,8 @@
 // - It only observes: nothing in the simulation reads it, so enabling it never changes a run's
 //   behaviour, trace or result. It is not part of any output; the benchmark reads Totals().
 // - Not thread-safe (the simulation is single-threaded); a benchmark enables, runs, reads,
-//   disables. Scopes do not nest (each wraps exactly one library call).
+//   disables. A Scope opened while another is open records nothing (its time belongs to the
+//   outer one), so wrapping a helper that itself wraps a call never counts time twice.
 // It lives with the video code but also wraps the Opus calls (clients/src/audio/opus_*.cpp).
 #pragma once
 
@@ -20,8 +21,11 @@
 
 namespace sfusim::clients {
 
-enum class CodecCall : uint8_t { kH264Encode, kH264Decode, kOpusEncode, kOpusDecode };
-inline constexpr size_t kCodecCallKinds = 4;
+// kSetup: creating, initializing, reconfiguring and destroying encoders and decoders (OpenH264
+// WelsCreate*/Initialize*/SetOption/ForceIntraFrame/Uninitialize/WelsDestroy*, opus_*_create and
+// opus_*_destroy): library time too, but not per frame.
+enum class CodecCall : uint8_t { kH264Encode, kH264Decode, kOpusEncode, kOpusDecode, kSetup };
+inline constexpr size_t kCodecCallKinds = 5;
 
 struct CodecTimeTotals {
   std::array<uint64_t, kCodecCallKinds> cpu_ns{};  // thread CPU time inside the calls
@@ -41,22 +45,31 @@ class CodecTime {
 
   class Scope {
    public:
-    explicit Scope(CodecCall call) : call_(call), start_ns_(enabled_ ? ThreadCpuNs() : 0), active_(enabled_) {}
+    explicit Scope(CodecCall call) : call_(call), active_(enabled_ && !inside_) {
+      if (active_) {
+        inside_ = true;
+        start_ns_ = ThreadCpuNs();
+      }
+    }
     ~Scope() {
-      if (active_) Add(call_, ThreadCpuNs() - start_ns_);
+      if (active_) {
+        Add(call_, ThreadCpuNs() - start_ns_);
+        inside_ = false;
+      }
     }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
 
    private:
     CodecCall call_;
-    uint64_t start_ns_;
     bool active_;
+    uint64_t start_ns_ = 0;
   };
 
  private:
   static void Add(CodecCall call, uint64_t ns);
   static inline bool enabled_ = false;
+  static inline bool inside_ = false;  // a Scope is recording
   static inline CodecTimeTotals totals_{};
 };
 
