@@ -294,3 +294,38 @@ TEST_CASE("H264Decoder: errors have stable codes; a P frame without its referenc
   auto g = (*decoder)->Decode(garbage);
   CHECK_FALSE(g.ok());
 }
+
+TEST_CASE("H264Decoder: DecodeInto gives Decode's picture, reuses the buffer, leaves it on error", "[h264_decoder]") {
+  auto a = c::H264Decoder::Create();
+  auto b = c::H264Decoder::Create();
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  auto encoder = c::H264Encoder::Create(c::H264EncoderConfig{});
+  REQUIRE(encoder.ok());
+  c::SyntheticVideoSource source(c::VideoContent::kCamera, 5);
+  c::I420Frame frame;
+  c::I420Frame out;
+  const uint8_t* luma = nullptr;
+  std::vector<uint8_t> first_au;
+  for (uint32_t k = 0; k < 4; ++k) {
+    source.Render(k, 640, 360, &frame);
+    auto e = (*encoder)->Encode(frame, k, false);
+    REQUIRE(e.ok());
+    if (k == 0) first_au = e->annex_b;
+    auto whole = (*a)->Decode(e->annex_b);
+    auto into = (*b)->DecodeInto(e->annex_b, &out);
+    REQUIRE(whole.ok());
+    REQUIRE(into.ok());
+    REQUIRE(whole->has_value());
+    REQUIRE(*into);
+    CHECK(out == **whole);
+    if (k == 0) luma = out.y.data();
+    CHECK(out.y.data() == luma);  // same size: the buffer is reused
+  }
+  const c::I420Frame before = out;
+  CHECK((*b)->DecodeInto({}, &out).error().code == "invalid_argument");
+  const std::vector<uint8_t> garbage(64, 0x5A);
+  (void)(*b)->DecodeInto(garbage, &out);
+  CHECK(out == before);
+  CHECK((*b)->DecodeInto(first_au, nullptr).error().code == "invalid_argument");
+}

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <random>
 
 #include "sfusim/clients/video/i420_frame.h"
 #include "sfusim/clients/video/psnr.h"
@@ -61,4 +63,34 @@ TEST_CASE("psnr: mismatched or empty frames give 0 dB", "[video_send][psnr]") {
   std::fill(zero.y.begin(), zero.y.end(), 0);
   std::fill(full.y.begin(), full.y.end(), 255);
   CHECK(PsnrY(zero, full) == Approx(0.0).margin(1e-12));
+}
+
+namespace {
+// The plain definition, to hold the vectorized sum to: sum of squared differences / pixels.
+double ReferenceMse(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const int d = static_cast<int>(a[i]) - static_cast<int>(b[i]);
+    sum += static_cast<uint64_t>(d * d);
+  }
+  return static_cast<double>(sum) / static_cast<double>(a.size());
+}
+}  // namespace
+
+TEST_CASE("psnr: the vectorized sum equals the plain one (tails, blocks, extreme values)", "[video_send][psnr]") {
+  std::mt19937 rng(42);
+  // 66x34: a length that is no multiple of 16 (a scalar tail); 1280x720: several 2^16-pixel
+  // blocks; extreme differences (0 vs 255) stress the 32-bit partial sums.
+  for (auto [w, h] : {std::pair{66, 34}, std::pair{1280, 720}}) {
+    I420Frame a = I420Frame::Black(w, h);
+    I420Frame b = a;
+    for (auto& s : a.y) s = static_cast<uint8_t>(rng());
+    for (auto& s : b.y) s = static_cast<uint8_t>(rng());
+    CHECK(PsnrY(a, b) == PsnrFromMse(ReferenceMse(a.y, b.y)));
+    std::fill(a.y.begin(), a.y.end(), 0);
+    std::fill(b.y.begin(), b.y.end(), 255);
+    CHECK(PsnrY(a, b) == PsnrFromMse(255.0 * 255.0));
+    b.y.back() = 0;  // one pixel equal: the tail / last block is counted
+    CHECK(PsnrY(a, b) == PsnrFromMse(ReferenceMse(a.y, b.y)));
+  }
 }
