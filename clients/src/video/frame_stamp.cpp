@@ -76,9 +76,14 @@ void FrameStamp::Write(uint32_t frame_number, I420Frame* frame) {
 
 std::optional<uint32_t> FrameStamp::Read(const I420Frame& frame) {
   if (!frame.consistent()) return std::nullopt;
+  return Read(I420View::Of(frame));
+}
+
+std::optional<uint32_t> FrameStamp::Read(const I420View& frame) {
+  if (frame.y == nullptr || frame.y_stride < frame.width) return std::nullopt;
   const int cell = CellSize(frame.width, frame.height);
   if (cell == 0) return std::nullopt;
-  const size_t w = static_cast<size_t>(frame.width);
+  const size_t w = static_cast<size_t>(frame.y_stride);
   const int inner = cell / 2;  // centre square: away from the cell edges where coding blurs
   const int margin = (cell - inner) / 2;
   uint64_t word = 0;
@@ -87,7 +92,7 @@ std::optional<uint32_t> FrameStamp::Read(const I420Frame& frame) {
     const int y0 = (i / kStampColumns) * cell + margin;
     int64_t sum = 0;
     for (int yy = y0; yy < y0 + inner; ++yy) {
-      const uint8_t* row = frame.y.data() + static_cast<size_t>(yy) * w + static_cast<size_t>(x0);
+      const uint8_t* row = frame.y + static_cast<size_t>(yy) * w + static_cast<size_t>(x0);
       for (int xx = 0; xx < inner; ++xx) sum += row[xx];
     }
     const int64_t mean = sum / (static_cast<int64_t>(inner) * inner);

@@ -52,8 +52,7 @@ protocol::Result<std::optional<I420Frame>> H264Decoder::Decode(std::span<const u
   return std::optional<I420Frame>(std::move(frame));
 }
 
-protocol::Result<bool> H264Decoder::DecodeInto(std::span<const uint8_t> annex_b, I420Frame* out) {
-  if (out == nullptr) return protocol::Error{"invalid_argument", "out: null"};
+protocol::Result<std::optional<I420View>> H264Decoder::DecodeView(std::span<const uint8_t> annex_b) {
   if (annex_b.empty()) return protocol::Error{"invalid_argument", "annex_b: empty access unit"};
   if (annex_b.size() > kVideoMaxAccessUnitBytes) {
     std::string message = "annex_b: ";
@@ -75,7 +74,7 @@ protocol::Result<bool> H264Decoder::DecodeInto(std::span<const uint8_t> annex_b,
     message += std::to_string(static_cast<int>(state));
     return protocol::Error{"h264_decode_failed", std::move(message)};
   }
-  if (info.iBufferStatus != 1) return false;
+  if (info.iBufferStatus != 1) return std::optional<I420View>{};
   const int w = info.UsrData.sSystemBuffer.iWidth;
   const int h = info.UsrData.sSystemBuffer.iHeight;
   const int y_stride = info.UsrData.sSystemBuffer.iStride[0];
@@ -90,20 +89,30 @@ protocol::Result<bool> H264Decoder::DecodeInto(std::span<const uint8_t> annex_b,
     message += " unusable";
     return protocol::Error{"h264_bad_picture", std::move(message)};
   }
+  ++frames_decoded_;
+  return std::optional<I420View>(I420View{w, h, planes[0], planes[1], planes[2], y_stride, c_stride});
+}
+
+protocol::Result<bool> H264Decoder::DecodeInto(std::span<const uint8_t> annex_b, I420Frame* out) {
+  if (out == nullptr) return protocol::Error{"invalid_argument", "out: null"};
+  auto decoded = DecodeView(annex_b);
+  if (!decoded.ok()) return decoded.error();
+  if (!decoded->has_value()) return false;
+  const I420View& view = **decoded;
+  const int w = view.width, h = view.height;
   I420Frame& frame = *out;
   frame.Resize(w, h);
   for (int row = 0; row < h; ++row) {
-    std::memcpy(frame.y.data() + static_cast<size_t>(row) * w, planes[0] + static_cast<ptrdiff_t>(row) * y_stride,
+    std::memcpy(frame.y.data() + static_cast<size_t>(row) * w, view.y + static_cast<ptrdiff_t>(row) * view.y_stride,
                 static_cast<size_t>(w));
   }
   const int cw = w / 2;
   for (int row = 0; row < h / 2; ++row) {
-    std::memcpy(frame.u.data() + static_cast<size_t>(row) * cw, planes[1] + static_cast<ptrdiff_t>(row) * c_stride,
+    std::memcpy(frame.u.data() + static_cast<size_t>(row) * cw, view.u + static_cast<ptrdiff_t>(row) * view.c_stride,
                 static_cast<size_t>(cw));
-    std::memcpy(frame.v.data() + static_cast<size_t>(row) * cw, planes[2] + static_cast<ptrdiff_t>(row) * c_stride,
+    std::memcpy(frame.v.data() + static_cast<size_t>(row) * cw, view.v + static_cast<ptrdiff_t>(row) * view.c_stride,
                 static_cast<size_t>(cw));
   }
-  ++frames_decoded_;
   return true;
 }
 

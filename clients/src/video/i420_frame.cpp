@@ -31,6 +31,12 @@ void I420Frame::Resize(int w, int h) {
   v.resize(chroma);
 }
 
+I420View I420View::Of(const I420Frame& frame) {
+  if (!frame.consistent() || frame.width == 0 || frame.height == 0) return {};
+  return I420View{frame.width, frame.height, frame.y.data(), frame.u.data(), frame.v.data(), frame.width,
+                  frame.width / 2};
+}
+
 bool I420Frame::consistent() const {
   if (width < 0 || height < 0 || width % 2 != 0 || height % 2 != 0) return false;
   const size_t luma = static_cast<size_t>(width) * static_cast<size_t>(height);

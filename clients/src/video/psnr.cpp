@@ -19,15 +19,13 @@ constexpr double kWeightY = 6.0, kWeightU = 1.0, kWeightV = 1.0;
 
 // Pixels per 32-bit partial sum in the SIMD path: each of the 4 lanes adds at most 4 x 255^2 per
 // 16 pixels, so 2^16 pixels (4096 steps) keep a lane below 1.07e9 < 2^32.
-constexpr size_t kSseBlockPixels = 1u << 16;
+constexpr size_t kSseBlockPixels = size_t{1} << 16;
 
-// Sum of squared differences; integer (exact) accumulation, so the SIMD path gives the very same
-// sum as the scalar loop (PSNR is a pure function of the pictures whichever path runs).
-uint64_t Sse(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+// Sum of squared differences of n consecutive pixels; integer (exact) accumulation, so the SIMD
+// path gives the very same sum as the scalar loop (PSNR is a pure function of the pictures
+// whichever path runs).
+uint64_t RowSse(const uint8_t* pa, const uint8_t* pb, size_t n) {
   uint64_t sum = 0;
-  const size_t n = a.size();
-  const uint8_t* pa = a.data();
-  const uint8_t* pb = b.data();
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i zero = _mm_setzero_si128();
@@ -55,6 +53,18 @@ uint64_t Sse(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
   return sum;
 }
 
+// Over a plane of w x h pixels with the given row strides.
+uint64_t PlaneSse(const uint8_t* a, int a_stride, const uint8_t* b, int b_stride, int w, int h) {
+  uint64_t sum = 0;
+  for (int r = 0; r < h; ++r) {
+    sum += RowSse(a + static_cast<ptrdiff_t>(r) * a_stride, b + static_cast<ptrdiff_t>(r) * b_stride,
+                  static_cast<size_t>(w));
+  }
+  return sum;
+}
+
+uint64_t Sse(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) { return RowSse(a.data(), b.data(), a.size()); }
+
 bool Comparable(const I420Frame& a, const I420Frame& b) {
   return a.width == b.width && a.height == b.height && a.width > 0 && a.height > 0 && a.consistent() &&
          b.consistent();
@@ -71,6 +81,15 @@ double PsnrFromMse(double mse) {
 double PsnrY(const I420Frame& a, const I420Frame& b) {
   if (!Comparable(a, b)) return 0.0;
   return PsnrFromMse(static_cast<double>(Sse(a.y, b.y)) / static_cast<double>(a.y.size()));
+}
+
+double PsnrY(const I420View& a, const I420Frame& b) {
+  if (a.y == nullptr || a.y_stride < a.width || a.width != b.width || a.height != b.height || a.width <= 0 ||
+      a.height <= 0 || !b.consistent()) {
+    return 0.0;
+  }
+  const uint64_t sse = PlaneSse(a.y, a.y_stride, b.y.data(), b.width, a.width, a.height);
+  return PsnrFromMse(static_cast<double>(sse) / static_cast<double>(b.y.size()));
 }
 
 double PsnrI420(const I420Frame& a, const I420Frame& b) {

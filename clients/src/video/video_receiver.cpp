@@ -251,15 +251,15 @@ void VideoReceiver::DecodeFrame(const protocol::H264Frame& frame, sim::Timestamp
     RequestKeyFrame(now);
     return;
   }
-  // Decoded into a reused scratch picture, swapped in on success (last_frame_ is left as it was
-  // on an error): no allocation per frame.
-  auto decoded = decoder_->DecodeInto(frame.annex_b, &scratch_);
+  // A view of the decoder's own buffer: the stamp and PSNR read it in place (no copy per frame).
+  auto decoded = decoder_->DecodeView(frame.annex_b);
   if (!decoded.ok()) {
     ++stats_->decode_errors;
     RequestKeyFrame(now);
     return;
   }
-  if (!*decoded) return;
+  if (!decoded->has_value()) return;
+  const I420View& picture = **decoded;
   if (frame.key_frame) {
     ++stats_->key_frames;
     need_key_frame_ = false;
@@ -269,22 +269,23 @@ void VideoReceiver::DecodeFrame(const protocol::H264Frame& frame, sim::Timestamp
     }
   }
   ++stats_->frames_decoded;
-  std::swap(last_frame_, scratch_);
+  last_width_ = picture.width;
+  last_height_ = picture.height;
   std::optional<double> psnr;
-  last_frame_number_ = FrameStamp::Read(last_frame_);
+  last_frame_number_ = FrameStamp::Read(picture);
   if (last_frame_number_) {
     if (config_.measure_psnr) {
       // The sender and the other receivers of this source usually rendered it a moment ago.
       const I420Frame& reference =
-          SourceFrameCache::ForThisThread().Get(source_, *last_frame_number_, last_frame_.width, last_frame_.height);
-      psnr = PsnrY(last_frame_, reference);
+          SourceFrameCache::ForThisThread().Get(source_, *last_frame_number_, picture.width, picture.height);
+      psnr = PsnrY(picture, reference);
     }
   } else {
     ++stats_->stamp_unreadable;
   }
   std::optional<double> delay;
   if (auto capture = CaptureTimeOf(frame.timestamp)) delay = (now - *capture).ms_f();
-  stats_->RecordRenderedFrame(now, last_frame_.width, last_frame_.height, psnr, delay);
+  stats_->RecordRenderedFrame(now, picture.width, picture.height, psnr, delay);
 }
 
 void VideoReceiver::RequestKeyFrame(sim::Timestamp now) {

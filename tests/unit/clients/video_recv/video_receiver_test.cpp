@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <set>
 
+#include "sfusim/clients/video/video_constants.h"
+#include "sfusim/clients/video/psnr.h"
 #include "sfusim/clients/video/frame_stamp.h"
 #include "sfusim/clients/video/h264_decoder.h"
 #include "sfusim/protocol/rtp/rtp_packet.h"
@@ -298,8 +300,10 @@ TEST_CASE("H264Decoder: errors have stable codes; a P frame without its referenc
 TEST_CASE("H264Decoder: DecodeInto gives Decode's picture, reuses the buffer, leaves it on error", "[h264_decoder]") {
   auto a = c::H264Decoder::Create();
   auto b = c::H264Decoder::Create();
+  auto v = c::H264Decoder::Create();
   REQUIRE(a.ok());
   REQUIRE(b.ok());
+  REQUIRE(v.ok());
   auto encoder = c::H264Encoder::Create(c::H264EncoderConfig{});
   REQUIRE(encoder.ok());
   c::SyntheticVideoSource source(c::VideoContent::kCamera, 5);
@@ -319,6 +323,16 @@ TEST_CASE("H264Decoder: DecodeInto gives Decode's picture, reuses the buffer, le
     REQUIRE(whole->has_value());
     REQUIRE(*into);
     CHECK(out == **whole);
+    // The in-place view shows the same picture: same stamp, identical pixels (PSNR at the cap).
+    auto view = (*v)->DecodeView(e->annex_b);
+    REQUIRE(view.ok());
+    REQUIRE(view->has_value());
+    CHECK((*view)->width == out.width);
+    CHECK((*view)->height == out.height);
+    CHECK(c::FrameStamp::Read(**view) == c::FrameStamp::Read(out));
+    CHECK(c::FrameStamp::Read(**view) == std::optional<uint32_t>(k));
+    CHECK(c::PsnrY(**view, out) == c::kPsnrMaxDb);
+    CHECK(c::PsnrY(**view, frame) == c::PsnrY(out, frame));
     if (k == 0) luma = out.y.data();
     CHECK(out.y.data() == luma);  // same size: the buffer is reused
   }

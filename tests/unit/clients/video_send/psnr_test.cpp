@@ -92,5 +92,20 @@ TEST_CASE("psnr: the vectorized sum equals the plain one (tails, blocks, extreme
     CHECK(PsnrY(a, b) == PsnrFromMse(255.0 * 255.0));
     b.y.back() = 0;  // one pixel equal: the tail / last block is counted
     CHECK(PsnrY(a, b) == PsnrFromMse(ReferenceMse(a.y, b.y)));
+    // A padded view (rows 32 bytes apart more than the width) gives the same PSNR.
+    for (auto& s : a.y) s = static_cast<uint8_t>(rng());
+    const int stride = w + 32;
+    std::vector<uint8_t> padded(static_cast<size_t>(stride) * h, 7);
+    for (int r = 0; r < h; ++r) {
+      std::copy(a.y.begin() + static_cast<std::ptrdiff_t>(r) * w, a.y.begin() + static_cast<std::ptrdiff_t>(r + 1) * w,
+                padded.begin() + static_cast<std::ptrdiff_t>(r) * stride);
+    }
+    const I420View view{w, h, padded.data(), a.u.data(), a.v.data(), stride, w / 2};
+    CHECK(PsnrY(view, b) == PsnrY(a, b));
+    CHECK(PsnrY(I420View::Of(a), b) == PsnrY(a, b));
   }
+  // Views that cannot be compared: 0 dB, like frames.
+  const I420Frame small = I420Frame::Black(64, 32);
+  CHECK(PsnrY(I420View{}, small) == 0.0);
+  CHECK(PsnrY(I420View::Of(I420Frame::Black(64, 34)), small) == 0.0);
 }

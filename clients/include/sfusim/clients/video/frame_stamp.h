@@ -40,6 +40,8 @@ struct FrameStamp {
   static int CellSize(int width, int height);
   static void Write(uint32_t frame_number, I420Frame* frame);
   static std::optional<uint32_t> Read(const I420Frame& frame);
+  // The same on a (possibly padded) view, e.g. straight from the decoder's buffer.
+  static std::optional<uint32_t> Read(const I420View& picture);
 };
 
 }  // namespace sfusim::clients

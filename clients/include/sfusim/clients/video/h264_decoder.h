@@ -39,6 +39,9 @@ class H264Decoder {
   // written, false when the decoder produced none (*out untouched). On an error *out is
   // untouched too.
   protocol::Result<bool> DecodeInto(std::span<const uint8_t> annex_b, I420Frame* out);
+  // The same without any copy: a view of the decoder's own output buffer (padded rows), valid
+  // until the next Decode*/DecodeView call or the decoder's destruction; nullopt when no picture.
+  protocol::Result<std::optional<I420View>> DecodeView(std::span<const uint8_t> annex_b);
 
   uint64_t frames_decoded() const { return frames_decoded_; }
   uint64_t errors() const { return errors_; }

@@ -34,4 +34,19 @@ struct I420Frame {
   friend bool operator==(const I420Frame&, const I420Frame&) = default;
 };
 
+// A read-only view of an I420 picture whose rows may be padded (a decoder's output buffer):
+// row r of the luma plane starts at y + r * y_stride. Valid only while the viewed memory is.
+// Of(frame) views a consistent I420Frame (strides = its widths); a 0x0 view has null planes.
+struct I420View {
+  int width = 0;
+  int height = 0;
+  const uint8_t* y = nullptr;
+  const uint8_t* u = nullptr;
+  const uint8_t* v = nullptr;
+  int y_stride = 0;
+  int c_stride = 0;
+
+  static I420View Of(const I420Frame& frame);
+};
+
 }  // namespace sfusim::clients

@@ -11,6 +11,8 @@
 namespace sfusim::clients {
 
 double PsnrY(const I420Frame& a, const I420Frame& b);
+// The same with `a` a (possibly padded) view, e.g. the decoder's output buffer: no copy needed.
+double PsnrY(const I420View& a, const I420Frame& b);
 double PsnrI420(const I420Frame& a, const I420Frame& b);
 // MSE -> dB with the cap (exposed for tests and for averaging MSEs first).
 double PsnrFromMse(double mse);

@@ -25,7 +25,7 @@
 //   been decoded (never more often). The first PLI of a request starts the
 //   key_frame_after_pli clock; the decode of the next key frame stops it.
 // - Measures per decoded frame (VideoStreamStats::RecordRenderedFrame at the decode time):
-//   FrameStamp::Read -> SyntheticVideoSource(config.content, config.source_seed).Render at the
+//   FrameStamp::Read (on the decoder's buffer, no copy) -> SyntheticVideoSource(config.content, config.source_seed).Render at the
 //   decoded size (through SourceFrameCache::ForThisThread(), shared with the sender and the other
 //   receivers of the source) -> PsnrY; delay = decode time - abs-capture-time (config.abs_capture_time_id,
 //   0 = none).
@@ -103,8 +103,10 @@ class VideoReceiver {
   const protocol::H264Depacketizer& depacketizer() const { return depacketizer_; }
   const VideoReceiverCounters& counters() const { return counters_; }
   const VideoStreamStats& stats() const { return *stats_; }
-  // The last decoded picture (0x0 before any).
-  const I420Frame& last_frame() const { return last_frame_; }
+  // Size of the last decoded picture (0 before any). The picture itself is not kept: the stamp
+  // and PSNR are read from the decoder's buffer in place.
+  int last_frame_width() const { return last_width_; }
+  int last_frame_height() const { return last_height_; }
   // Source frame number of the last decoded picture whose stamp was read.
   std::optional<uint32_t> last_frame_number() const { return last_frame_number_; }
 
@@ -164,8 +166,7 @@ class VideoReceiver {
   static constexpr size_t kCaptureTimeEntries = 64;
   std::deque<std::pair<uint32_t, sim::Timestamp>> capture_times_;
 
-  I420Frame last_frame_;
-  I420Frame scratch_;  // the decoder's output buffer, swapped with last_frame_ on success
+  int last_width_ = 0, last_height_ = 0;
   std::optional<uint32_t> last_frame_number_;
   VideoReceiverCounters counters_;
 
