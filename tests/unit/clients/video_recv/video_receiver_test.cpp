@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <set>
 
-#include "sfusim/clients/video/video_constants.h"
-#include "sfusim/clients/video/psnr.h"
 #include "sfusim/clients/video/frame_stamp.h"
 #include "sfusim/clients/video/h264_decoder.h"
+#include "sfusim/clients/video/psnr.h"
+#include "sfusim/clients/video/video_constants.h"
 #include "sfusim/protocol/rtp/rtp_packet.h"
 #include "video_loop.h"
 
