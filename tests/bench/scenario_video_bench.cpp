@@ -10,8 +10,14 @@
 // (CLOCK_THREAD_CPUTIME_ID) spent inside each. The run itself is timed with the same clock, so
 // both figures are CPU time of this (single-threaded) process: the other processes of a shared
 // machine do not inflate them, unlike wall time. Enabling the accumulator changes nothing in the
-// run (it only reads a clock). Instruction counts from `valgrind --tool=callgrind` on a
-// shortened run (SFUSIM_VIDEO6_SIM_S, see below) are the cross-check the README gives.
+// run (it only reads a clock). Cross-check, deterministic and immune to machine load: instruction
+// counts of a shortened run,
+//   SFUSIM_VIDEO6_SIM_S=4 valgrind --tool=callgrind --callgrind-out-file=cg.out \
+//     sfusim-bench --benchmark_filter=BM_ScenarioVideo6
+//   callgrind_annotate --inclusive=yes cg.out
+// comparing the inclusive counts of the library entry points (CWelsDecoder::DecodeFrameNoDelay,
+// CWelsH264SVCEncoder::EncodeFrame, opus_encode, opus_decode, plus Initialize*/create) with the
+// program total (the short run includes start-up, so it is not the 60 s figure).
 //
 // Counters:
 //   sim_s_per_cpu_s      simulated seconds per CPU second of the run (the figure of record on a
