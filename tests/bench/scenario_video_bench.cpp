@@ -12,8 +12,8 @@
 // machine do not inflate them, unlike wall time. Enabling the accumulator changes nothing in the
 // run (it only reads a clock). Cross-check, deterministic and immune to machine load: instruction
 // counts of a shortened run,
-//   SFUSIM_VIDEO6_SIM_S=4 valgrind --tool=callgrind --callgrind-out-file=cg.out \
-//     sfusim-bench --benchmark_filter=BM_ScenarioVideo6
+//   SFUSIM_VIDEO6_SIM_S=4 valgrind --tool=callgrind --callgrind-out-file=cg.out
+//     sfusim-bench --benchmark_filter=BM_ScenarioVideo6      (one command line)
 //   callgrind_annotate --inclusive=yes cg.out
 // comparing the inclusive counts of the library entry points (CWelsDecoder::DecodeFrameNoDelay,
 // CWelsH264SVCEncoder::EncodeFrame, opus_encode, opus_decode, plus Initialize*/create) with the
