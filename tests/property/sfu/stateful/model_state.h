@@ -12,7 +12,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,12 +44,14 @@ inline int WorkerOf(const std::string& channel) {
 }
 
 // The server's sliding window (PROTOCOL.md §1: 80 media_signal events per 5 s), re-expressed.
+// (A vector, not a deque: the model is copied on every step, and an empty deque allocates.)
 struct RateWindow {
-  std::deque<int64_t> allowed_ms;
+  std::vector<int64_t> allowed_ms;  // oldest first
   // Counts the event and says whether the server allows it.
   bool Allow(int64_t now_ms) {
-    while (!allowed_ms.empty() && allowed_ms.front() <= now_ms - protocol::kRateLimitWindowUs / 1000)
-      allowed_ms.pop_front();
+    auto live = allowed_ms.begin();
+    while (live != allowed_ms.end() && *live <= now_ms - protocol::kRateLimitWindowUs / 1000) ++live;
+    allowed_ms.erase(allowed_ms.begin(), live);
     if (static_cast<int>(allowed_ms.size()) >= protocol::kRateLimitMaxEvents) return false;
     allowed_ms.push_back(now_ms);
     return true;

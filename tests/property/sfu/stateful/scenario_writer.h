@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,7 +30,8 @@ class ScenarioWriter {
   static constexpr double kLeadS = 2.0;
   static constexpr double kTailS = 3.0;
 
-  double AtS(const Model& m) const { return kLeadS + static_cast<double>(m.now_ms) / 1000.0; }
+  // Whole milliseconds, so the file reads 2.06 and not 2.0599999999999996.
+  double AtS(const Model& m) const { return std::round((kLeadS * 1000.0 + static_cast<double>(m.now_ms))) / 1000.0; }
 
   void Add(const Model& m, nlohmann::json action) {
     nlohmann::json entry = {{"at_s", AtS(m)}};
@@ -68,7 +70,7 @@ class ScenarioWriter {
   void Note(const std::string& what) { notes_.push_back(what); }
 
   nlohmann::json Build(const std::string& name, const Model& end) const {
-    const double duration = AtS(end) + kTailS;
+    const double duration = std::round((AtS(end) + kTailS) * 1000.0) / 1000.0;
     nlohmann::json participants = nlohmann::json::array();
     for (int i = 0; i < kClients; ++i) {
       const auto k = static_cast<std::size_t>(i);

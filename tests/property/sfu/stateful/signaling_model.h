@@ -88,17 +88,22 @@ using CommandList = rc::state::Commands<BaseCommand>;
 inline const ModelCommand& AsModel(const BaseCommand& c) { return static_cast<const ModelCommand&>(c); }
 
 // The command generators: with media (RTP on producers) and without (the throughput benchmark).
+// A type listed n times is drawn n times as often: the steps that build state (join, publish,
+// subscribe) outweigh the ones that tear it down (leave, disconnect, crash, restart), so that a
+// sequence reaches producers with paused and running consumers before it loses them.
 inline rc::Gen<std::shared_ptr<const BaseCommand>> GenCommand(const Model& m) {
-  return rc::state::gen::execOneOfWithArgs<Connect, Join, Join, Leave, Speak, Disconnect, GetCaps, CreateTransport,
-                                           ConnectTransport, Produce, Consume, Resume, CloseProducer, CloseProducer, Publish, Publish,
-                                           Subscribe, Subscribe, SendMedia, SendMedia, RequestKeyFrame, Malformed,
-                                           Oversized, Burst, CrashWorker, RestartSfu, Wait>()(m);
+  return rc::state::gen::execOneOfWithArgs<
+      Connect, Join, Join, Join, Leave, Speak, Disconnect, GetCaps, CreateTransport, CreateTransport,
+      ConnectTransport, Produce, Consume, Resume, CloseProducer, CloseProducer, Publish, Publish, Publish, Subscribe,
+      Subscribe, Subscribe, SendMedia, SendMedia, RequestKeyFrame, RequestKeyFrame, Malformed, Oversized, Burst,
+      CrashWorker, RestartSfu, Wait>()(m);
 }
 inline rc::Gen<std::shared_ptr<const BaseCommand>> GenCommandMediaOff(const Model& m) {
-  return rc::state::gen::execOneOfWithArgs<Connect, Join, Join, Leave, Speak, Disconnect, GetCaps, CreateTransport,
-                                           ConnectTransport, Produce, Consume, Resume, CloseProducer, CloseProducer, Publish, Publish,
-                                           Subscribe, Subscribe, RequestKeyFrame, Malformed, Oversized, Burst,
-                                           CrashWorker, RestartSfu, Wait>()(m);
+  return rc::state::gen::execOneOfWithArgs<
+      Connect, Join, Join, Join, Leave, Speak, Disconnect, GetCaps, CreateTransport, CreateTransport,
+      ConnectTransport, Produce, Consume, Resume, CloseProducer, CloseProducer, Publish, Publish, Publish, Subscribe,
+      Subscribe, Subscribe, RequestKeyFrame, RequestKeyFrame, Malformed, Oversized, Burst, CrashWorker, RestartSfu,
+      Wait>()(m);
 }
 
 // Runs one command sequence on a fresh SUT; on a failure, *failed (when given) gets the sequence.
