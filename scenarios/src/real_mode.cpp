@@ -105,7 +105,6 @@ void SimulatedOnlySettings(const LinkSettings& l, const std::string& pointer, st
                           std::string(field) + " " + why + ": real mode (--real) runs on loopback, which has no such impairment; run it simulated"});
   };
   if (l.loss && *l.loss > 0) reject("loss", "needs the simulated network");
-  if (l.jitter_ms && *l.jitter_ms > 0) reject("jitter_ms", "needs the simulated network");
   if (l.reorder && *l.reorder) reject("reorder", "needs the simulated network");
   if (l.burst_len && *l.burst_len > 1) reject("burst_len", "needs the simulated network");
   if (l.duplicate && *l.duplicate > 0) reject("duplicate", "needs the simulated network");
@@ -140,6 +139,7 @@ std::vector<std::string> RealModeNotes(const Scenario& scenario) {
   std::vector<std::string> notes;
   auto note = [&](const LinkSettings& l, const std::string& where) {
     if (l.delay_ms && *l.delay_ms > 0) notes.push_back(where + ": delay_ms not applied (loopback)");
+    if (l.jitter_ms && *l.jitter_ms > 0) notes.push_back(where + ": jitter_ms not applied (loopback)");
     if (l.capacity_kbps) notes.push_back(where + ": capacity_kbps not applied (loopback)");
     if (l.queue_ms || l.queue_bytes) notes.push_back(where + ": queue limits not applied (loopback)");
     if (l.mtu) notes.push_back(where + ": mtu not applied (loopback)");

@@ -16,11 +16,12 @@
 //   its media was complete at the end, 1 otherwise, 2 when it could not start.
 // - RealModeProblems: what in a scenario `sfusim run FILE --real` cannot do on real loopback:
 //   the timeline actions that need the simulator (set_link, partition, restart_sfu,
-//   disconnect_signaling: the simulated network or host does them) and link settings that only a
-//   simulated link has (loss, jitter, reorder, burst_len, duplicate, capacity_trace, up: false),
-//   each a Problem (code not_supported) with the JSON pointer of the action or setting. Link
-//   delay, capacity, queue and MTU are not applied either (loopback has none of them): they are
-//   accepted and listed by RealModeNotes, which `run --real` prints.
+//   disconnect_signaling: the simulated network or host does them) and network settings whose
+//   absence would change what a run must show (loss, reorder, burst_len, duplicate,
+//   capacity_trace, up: false), each a Problem (code not_supported) with the JSON pointer of the
+//   action or setting. Link delay, jitter, capacity, queue and MTU are not applied either
+//   (loopback has none of them): they are accepted and listed by RealModeNotes, which `run
+//   --real` prints.
 // - Bounded: every run ends by itself (duration) or on a signal; sockets close on exit.
 // - Nothing here is deterministic (real time, real sockets): results vary run to run.
 #pragma once
