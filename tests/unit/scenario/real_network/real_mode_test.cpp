@@ -3,9 +3,13 @@
 // pointer) and a short real run through the ScenarioRunner. Loopback only; each run is bounded.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
+#include "sfusim/scenario/cli.h"
 #include "sfusim/scenario/real_mode.h"
 #include "sfusim/scenario/result_json.h"
 #include "sfusim/scenario/scenario_loader.h"
@@ -164,4 +168,42 @@ TEST_CASE("run --real: two web clients talk through the SFU on loopback sockets;
     CHECK(m.streams.begin()->second.packets_received > 25);  // > 0.5 s of 20 ms packets
   }
   CHECK(ResultToJson(r, true)["real"] == true);
+}
+
+TEST_CASE("sfusim run --real: refuses by JSON pointer what needs the simulator, else runs with options.real") {
+  const std::string dir = std::string(SFUSIM_TEST_TMP_DIR) + "/real_mode_cli";
+  std::filesystem::create_directories(dir);
+  const std::string sim_only = dir + "/sim-only.json";
+  std::ofstream(sim_only) << kSimOnlyScenario;
+  const std::string clean = dir + "/clean.json";
+  std::ofstream(clean) << R"({"name": "clean", "duration_s": 1, "participants": [ { "id": "alice" } ],
+                              "network": { "default": { "delay_ms": 5 } } })";
+  std::optional<RunOptions> seen;
+  CliEnvironment env;
+  env.run_scenario = [&](const Scenario&, const RunOptions& o) {
+    seen = o;
+    ScenarioRun run;
+    run.ok = true;
+    run.result.scenario = "clean";
+    run.result.real = o.real;
+    run.result.passed = true;
+    return run;
+  };
+  std::ostringstream out, err;
+  CHECK(RunCli({"run", sim_only, "--real", "--out", dir + "/out1"}, out, err, env) == 2);
+  CHECK_FALSE(seen);
+  CHECK(err.str().find(sim_only + ": /timeline/1/action: 'set_link' changes a simulated link") != std::string::npos);
+  CHECK(err.str().find(sim_only + ": /network/default/loss:") != std::string::npos);
+
+  std::ostringstream out2, err2;
+  CHECK(RunCli({"run", clean, "--real", "--pcap", "--out", dir + "/out2"}, out2, err2, env) == 2);
+  CHECK(err2.str().find("--pcap: not available with --real") != std::string::npos);
+
+  std::ostringstream out3, err3;
+  INFO(err3.str());
+  CHECK(RunCli({"run", clean, "--real", "--out", dir + "/out3"}, out3, err3, env) == 0);
+  REQUIRE(seen);
+  CHECK(seen->real);
+  CHECK(out3.str().find("--real: /network/default: delay_ms not applied (loopback)") != std::string::npos);
+  CHECK(out3.str().find("on real loopback sockets") != std::string::npos);
 }
