@@ -1,6 +1,8 @@
 // Real-network mode commands: `sfusim serve` runs the reference SFU as a real server, `sfusim
-// client` runs one reference web client against a server (issue 8). The code is the simulation's
-// SfuServer and WebClient, unchanged, on sim::AsioNet and sim::RealTimeLoop.
+// client` runs one reference web client against a server, and `sfusim run FILE --real` checks a
+// scenario with RealModeProblems before the ScenarioRunner plays it on real loopback sockets
+// (RunOptions::real) (issue 8). The code is the simulation's SfuServer and WebClient, unchanged,
+// on sim::AsioNet and sim::RealTimeLoop.
 //
 // Contract:
 // - RunServe: listens for signaling (TCP, each message a 4-byte big-endian length then JSON) on
