@@ -9,8 +9,10 @@ PACKAGES=(
   # libraries (ENVIRONMENT.md)
   libboost-dev libsrtp2-dev libopus-dev libopenh264-dev nlohmann-json3-dev
   catch2 librapidcheck-dev libbenchmark-dev
-  # test peers
-  tshark
+  # test peers: tshark dissects captures; GStreamer sends and receives RTP in the interop tests
+  # (tests/interop/: openh264enc/dec are in -bad, rtph264pay/depay and udpsrc/sink in -good,
+  # videotestsrc, opusenc/dec and rtpopus(de)pay in -base)
+  tshark gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   # the report test opens the HTML report in headless Chromium; python3 checks its screenshot
   chromium python3
 )

@@ -16,6 +16,7 @@
 #include "sfusim/scenario/mutant_names.h"
 #include "sfusim/scenario/mutants_command.h"
 #include "sfusim/scenario/scenario_limits.h"
+#include "sfusim/scenario/real_mode.h"
 #include "sfusim/scenario/result_json.h"
 #include "sfusim/scenario/scenario_loader.h"
 #include "sfusim/scenario/sweep_command.h"
@@ -54,7 +55,8 @@ struct CommandSpec {
   std::size_t max_positional;
 };
 
-constexpr FlagSpec kRunFlags[] = {{"--seed", true}, {"--out", true}, {"--mutant", true}, {"--pcap", false}, {"--trace", false}};
+constexpr FlagSpec kRunFlags[] = {{"--seed", true},   {"--out", true},   {"--mutant", true},
+                                  {"--pcap", false},  {"--trace", false}, {"--real", false}};
 constexpr FlagSpec kSweepFlags[] = {{"--seeds", true}, {"--shard", true}, {"--jobs", true},
                                    {"--out", true},   {"--junit", true}, {"--timeout-s", true}};
 constexpr FlagSpec kMutantsFlags[] = {{"--seed", true},      {"--jobs", true},        {"--out", true},
@@ -72,7 +74,7 @@ constexpr std::span<const FlagSpec> kNoFlags;
 constexpr std::size_t kMany = 100'000;
 
 constexpr CommandSpec kCommands[] = {
-    {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace]",
+    {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--real]",
      "one run: writes DIR/result.json (default DIR sfusim-results/<scenario>/seed-<N>)", kRunFlags, 1, 1},
     {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE] [--timeout-s S]",
      "every scenario x seed in J worker processes (default: the cores), results in --out (default "
@@ -599,7 +601,7 @@ void PrintFailures(const RunResult& r, std::ostream& out) {
 std::string SummaryLine(const RunResult& r) {
   return r.scenario + " seed " + std::to_string(r.seed) + (r.mutant ? " mutant " + *r.mutant : "") + ": " +
          (r.passed ? "passed" : "FAILED") + " (trace_hash " + HexHash(r.trace_hash) + ", " + Fixed(r.sim_s, 1) +
-         " s simulated in " + Fixed(r.wall_s, 2) + " s)";
+         (r.real ? " s on real loopback sockets in " : " s simulated in ") + Fixed(r.wall_s, 2) + " s)";
 }
 
 bool WriteTrace(const std::string& path, const sim::Trace& trace, std::string* error) {
@@ -656,6 +658,18 @@ int Run(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, st
     return kExitBadInput;
   }
   if (args.Flag("--pcap")) options.pcap_dir = dir;
+  if (args.Flag("--real")) {
+    // Real-network mode (real_mode.h): what needs the simulator is refused up front, by place.
+    if (args.Flag("--pcap")) {
+      error("--pcap: not available with --real (capture the loopback instead: tshark -i lo)");
+      return kExitBadInput;
+    }
+    const std::vector<Problem> problems = RealModeProblems(*scenario);
+    for (const Problem& p : problems) err << file << ": " << p.ToString() << "\n";
+    if (!problems.empty()) return kExitBadInput;
+    for (const std::string& note : RealModeNotes(*scenario)) out << "  --real: " << note << "\n";
+    options.real = true;
+  }
   TimedRun t = TimeRun(env, *scenario, options);
   if (!t.run.ok) {
     error(t.run.error);

@@ -98,7 +98,56 @@ nlohmann::ordered_json ClientCountersJson(const clients::ClientCounters& k) {
   return j;
 }
 
+// The link settings only a simulated link has, checked on one LinkSettings at `pointer`.
+void SimulatedOnlySettings(const LinkSettings& l, const std::string& pointer, std::vector<Problem>& out) {
+  auto reject = [&](const char* field, const std::string& why) {
+    out.push_back(Problem{"not_supported", pointer + "/" + field,
+                          std::string(field) + " " + why + ": real mode (--real) runs on loopback, which has no such impairment; run it simulated"});
+  };
+  if (l.loss && *l.loss > 0) reject("loss", "needs the simulated network");
+  if (l.reorder && *l.reorder) reject("reorder", "needs the simulated network");
+  if (l.burst_len && *l.burst_len > 1) reject("burst_len", "needs the simulated network");
+  if (l.duplicate && *l.duplicate > 0) reject("duplicate", "needs the simulated network");
+  if (l.capacity_trace && !l.capacity_trace->empty()) reject("capacity_trace", "needs the simulated network");
+  if (l.up && !*l.up) reject("up", "(a partition) needs the simulated network");
+}
+
 }  // namespace
+
+std::vector<Problem> RealModeProblems(const Scenario& scenario) {
+  std::vector<Problem> out;
+  SimulatedOnlySettings(scenario.network.defaults, "/network/default", out);
+  for (const auto& [name, l] : scenario.network.links) {
+    SimulatedOnlySettings(l, "/network/links/" + EscapePointerToken(name), out);
+  }
+  for (std::size_t i = 0; i < scenario.timeline.size(); ++i) {
+    const Action& a = scenario.timeline[i].action;
+    const char* why = nullptr;
+    if (std::holds_alternative<SetLink>(a)) why = "changes a simulated link";
+    if (std::holds_alternative<Partition>(a)) why = "cuts a simulated link";
+    if (std::holds_alternative<RestartSfu>(a)) why = "crashes and restarts the simulated SFU host";
+    if (std::holds_alternative<DisconnectSignaling>(a)) why = "cuts a stream of the simulated network";
+    if (why == nullptr) continue;
+    out.push_back(Problem{"not_supported", "/timeline/" + std::to_string(i) + "/action",
+                          "'" + std::string(ActionName(a)) + "' " + why +
+                              ": real mode (--real) cannot play it; run this scenario simulated"});
+  }
+  return out;
+}
+
+std::vector<std::string> RealModeNotes(const Scenario& scenario) {
+  std::vector<std::string> notes;
+  auto note = [&](const LinkSettings& l, const std::string& where) {
+    if (l.delay_ms && *l.delay_ms > 0) notes.push_back(where + ": delay_ms not applied (loopback)");
+    if (l.jitter_ms && *l.jitter_ms > 0) notes.push_back(where + ": jitter_ms not applied (loopback)");
+    if (l.capacity_kbps) notes.push_back(where + ": capacity_kbps not applied (loopback)");
+    if (l.queue_ms || l.queue_bytes) notes.push_back(where + ": queue limits not applied (loopback)");
+    if (l.mtu) notes.push_back(where + ": mtu not applied (loopback)");
+  };
+  note(scenario.network.defaults, "/network/default");
+  for (const auto& [name, l] : scenario.network.links) note(l, "/network/links/" + EscapePointerToken(name));
+  return notes;
+}
 
 std::optional<std::pair<uint16_t, uint16_t>> ParsePortRange(std::string_view text, std::string* error) {
   const auto dash = text.find('-');

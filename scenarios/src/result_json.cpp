@@ -132,6 +132,8 @@ Json ResultToJson(const RunResult& r, bool include_wall_time) {
   j["mutant"] = r.mutant ? Json(*r.mutant) : Json(nullptr);
   j["passed"] = r.passed;
   j["trace_hash"] = HexHash(r.trace_hash);
+  // A real-network run's trace follows the wall clock: its hash identifies that run only.
+  if (r.real) j["real"] = true;
   j["trace_records"] = r.trace_records;
   j["sim_s"] = Number(r.sim_s);
   if (include_wall_time) j["wall_s"] = Number(r.wall_s);

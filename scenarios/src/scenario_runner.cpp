@@ -41,12 +41,17 @@
 #include "sfusim/sim/scheduler.h"
 #include "sfusim/sim/sim_host.h"
 #include "sfusim/sim/sim_network.h"
+#include "sfusim/sim/asio_net.h"
+#include "sfusim/sim/real_time_loop.h"
 
 
 namespace sfusim::scenario {
 namespace {
 
 constexpr uint32_t kSfuIp = sim::MakeIpv4(10, 0, 0, 1);
+// Real mode (RunOptions::real): the SFU on 127.0.0.1, participant i on 127.0.0.(2 + i).
+constexpr uint32_t kRealSfuIp = sim::MakeIpv4(127, 0, 0, 1);
+uint32_t RealParticipantIp(std::size_t i) { return kRealSfuIp + 1 + static_cast<uint32_t>(i); }
 constexpr const char* kSfuHost = "sfu";
 constexpr std::size_t kHeardSlots = 10;  // 200 ms of playout
 constexpr double kHeardWithinS = 0.2;    // the receiver's playout must be this recent
@@ -175,7 +180,11 @@ std::string ReproduceLine(const std::string& scenario_path, uint64_t seed, const
 class ScenarioRunner::World : public sfu::SfuObserver {
  public:
   World(const Scenario& scenario, RunOptions options)
-      : scenario_(scenario), options_(std::move(options)), net_(&scheduler_, &trace_, options_.seed) {
+      : scenario_(scenario),
+        options_(std::move(options)),
+        real_loop_(options_.real ? std::make_unique<sim::RealTimeLoop>() : nullptr),
+        scheduler_(real_loop_ ? real_loop_->scheduler() : own_scheduler_),
+        net_(&scheduler_, &trace_, options_.seed) {
     runner_subject_ = trace_.Intern("runner");
   }
 
@@ -227,6 +236,7 @@ class ScenarioRunner::World : public sfu::SfuObserver {
   struct Client {
     const Participant* participant = nullptr;
     sim::SimHost* host = nullptr;
+    std::unique_ptr<sim::AsioNet> real_net;  // real mode: its own sockets on 127.0.0.(2 + i)
     std::unique_ptr<Probe> probe;
     std::unique_ptr<clients::WebClient> client;
     bool in_voice = false;          // what the scenario says
@@ -399,7 +409,9 @@ class ScenarioRunner::World : public sfu::SfuObserver {
 
   const Scenario& scenario_;
   RunOptions options_;
-  sim::Scheduler scheduler_;
+  sim::Scheduler own_scheduler_;                 // simulation: virtual time
+  std::unique_ptr<sim::RealTimeLoop> real_loop_;  // real mode: its scheduler follows the wall clock
+  sim::Scheduler& scheduler_;                    // the one of the two in use
   sim::Trace trace_;
   sim::SimNetwork net_;
   uint32_t runner_subject_ = 0;
@@ -429,6 +441,8 @@ class ScenarioRunner::World : public sfu::SfuObserver {
   std::map<std::string, sim::LinkConfig> links_;  // current config by link name
   std::map<std::string, OpusSettings> channel_opus_;
   sim::SimHost* sfu_host_ = nullptr;
+  std::unique_ptr<sim::AsioNet> real_sfu_net_;
+  uint16_t sfu_port_ = sfu::kDefaultSignalingPort;  // real mode: the port the SFU got
   uint64_t checked_version_ = UINT64_MAX;
   int sfu_generation_ = 0;
   bool poll_scheduled_ = false;
@@ -438,6 +452,22 @@ class ScenarioRunner::World : public sfu::SfuObserver {
 
 bool ScenarioRunner::World::BuildWorld(std::string* error) {
   std::string e;
+  if (real_loop_) {
+    // Real mode: every participant is a real client with its own sockets on loopback; the
+    // scenario's network settings are not applied (RealModeProblems rejected those that need
+    // simulation).
+    for (const Channel& ch : scenario_.sfu.channels) channel_opus_[ch.id] = ch.opus;
+    real_sfu_net_ = std::make_unique<sim::AsioNet>(real_loop_.get(), kRealSfuIp);
+    for (std::size_t i = 0; i < scenario_.participants.size(); ++i) {
+      const Participant& p = scenario_.participants[i];
+      Client c;
+      c.participant = &p;
+      c.channel = p.channel;
+      c.real_net = std::make_unique<sim::AsioNet>(real_loop_.get(), RealParticipantIp(i));
+      clients_.emplace(p.id, std::move(c));
+    }
+    return StartSfu(error);
+  }
   sfu_host_ = net_.AddHost(kSfuHost, kSfuIp, &e);
   if (!sfu_host_) {
     *error = "cannot add the SFU host: " + e;
@@ -484,7 +514,9 @@ bool ScenarioRunner::World::StartSfu(std::string* error) {
   config.mutants = options_.mutants.sfu;
   std::string rng_name = sfu_generation_ == 0 ? "sfu" : "sfu/restart-" + std::to_string(sfu_generation_);
   ++sfu_generation_;
-  sim::Env env{&scheduler_, sim::Rng::Stream(options_.seed, rng_name), sfu_host_->net(), &trace_};
+  sim::Net* net = real_sfu_net_ ? static_cast<sim::Net*>(real_sfu_net_.get()) : sfu_host_->net();
+  if (real_sfu_net_) config.signaling_port = 0;  // an ephemeral port: nothing can be in the way
+  sim::Env env{&scheduler_, sim::Rng::Stream(options_.seed, rng_name), net, &trace_};
   sfu_ = std::make_unique<sfu::SfuServer>(env, std::move(config));
   sfu_->SetObserver(this);
   checked_version_ = UINT64_MAX;
@@ -493,6 +525,7 @@ bool ScenarioRunner::World::StartSfu(std::string* error) {
     if (error) *error = "the SFU did not start: " + e;
     return false;
   }
+  if (real_sfu_net_) sfu_port_ = real_sfu_net_->listening_port();
   return true;
 }
 
@@ -501,7 +534,7 @@ void ScenarioRunner::World::StartClient(Client& c, const std::string& channel) {
   clients::WebClientConfig config;
   config.username = p.id;
   config.token = sfu::MakeAuthToken(sfu::SfuConfig{}.auth_secret, p.id);
-  config.sfu_address = sim::SocketAddress{kSfuIp, sfu::kDefaultSignalingPort};
+  config.sfu_address = sim::SocketAddress{real_loop_ ? kRealSfuIp : kSfuIp, sfu_port_};
   config.channel = channel;
   config.publish_microphone = p.Publishes(PublishKind::kMicrophone);
   config.publish_camera = p.Publishes(PublishKind::kCamera);
@@ -519,7 +552,8 @@ void ScenarioRunner::World::StartClient(Client& c, const std::string& channel) {
   c.probe = std::make_unique<Probe>();
   c.probe->world = this;
   c.probe->id = p.id;
-  sim::Env env{&scheduler_, sim::Rng::Stream(options_.seed, "client/" + p.id), c.host->net(), &trace_};
+  sim::Net* net = c.real_net ? static_cast<sim::Net*>(c.real_net.get()) : c.host->net();
+  sim::Env env{&scheduler_, sim::Rng::Stream(options_.seed, "client/" + p.id), net, &trace_};
   c.client = std::make_unique<clients::WebClient>(env, std::move(config));
   c.client->SetObserver(c.probe.get());
   c.client->Start();
@@ -764,7 +798,13 @@ bool ScenarioRunner::World::Run(RunResult* result, std::string* error) {
   if (!BuildWorld(error)) return false;
   Schedule();
   sim::Timestamp end = sim::Timestamp::SecondsF(scenario_.duration_s);
-  scheduler_.RunUntil(end);
+  if (real_loop_) {
+    // The loop's clock started when the world was made: run until the scenario's end on it.
+    const sim::Timestamp now = real_loop_->WallNow();
+    if (end > now) real_loop_->RunFor(end - now);
+  } else {
+    scheduler_.RunUntil(end);
+  }
   net_.FlushPcaps();
   Finish(result);
   return true;
@@ -930,6 +970,10 @@ void ScenarioRunner::World::Finish(RunResult* result) {
   r.trace_records = trace_.record_count();
   std::string path = options_.scenario_path.empty() ? scenario_.name + ".json" : options_.scenario_path;
   r.reproduce = ReproduceLine(path, options_.seed, options_.mutant_name);
+  if (options_.real) {
+    r.real = true;
+    r.reproduce += " --real";
+  }
   r.passed = r.ComputePassed();
 }
 

@@ -32,6 +32,8 @@ void SfuServer::Impl::OnTransportDatagram(TransportState& t, const sim::SocketAd
   if (rit == routers_.end() || !rit->second->alive) return;
   RouterState& router = *rit->second;
   if (data.size() < 2 || data.size() > protocol::kMaxSrtpPacketBytes) return;
+  // A plain consumer's transport sends to a fixed target and takes nothing in (plain_consumer.h).
+  if (t.plain && t.direction == protocol::TransportDirection::kRecv) return;
   const bool rtcp = IsRtcp(data);
   std::vector<uint8_t> buf(data.begin(), data.end());
   if (!t.plain) {
@@ -70,7 +72,9 @@ void SfuServer::Impl::OnRtpOut(const RtpForwarder::Sent& sent, std::span<const u
   auto tit = router->transports.find(consumer.transport_id);
   if (tit != router->transports.end()) {
     TransportState& t = *tit->second;
-    if (t.connected && t.srtp_out && t.remote && t.socket) {
+    if (t.plain) {
+      if (t.remote && t.socket) t.socket->SendTo(*t.remote, packet);  // plain consumer (plain_consumer.h)
+    } else if (t.connected && t.srtp_out && t.remote && t.socket) {
       out_buf_.assign(packet.begin(), packet.end());
       if (t.srtp_out->ProtectRtp(out_buf_).ok()) t.socket->SendTo(*t.remote, out_buf_);
     }
@@ -208,6 +212,8 @@ void SfuServer::Impl::SendReports() {
     if (!router->alive) continue;
     for (auto& [tid, t] : router->transports) {
       if (!t->remote) continue;
+      // A plain consumer's peer listens for RTP only (plain_consumer.h): no SR towards it.
+      if (t->plain && t->direction == protocol::TransportDirection::kRecv) continue;
       protocol::rtcp::CompoundPacket compound;
       std::size_t sr_count = 0;
       for (const auto& cid : t->consumers) {

@@ -51,6 +51,11 @@ void SfuServer::SetChannelCodec(const std::string& channel, const protocol::Opus
   impl_->SetChannelCodec(channel, opus);
 }
 bool SfuServer::CrashWorker(int worker) { return impl_->CrashWorker(worker); }
+std::optional<PlainConsumerInfo> SfuServer::OpenPlainConsumer(const std::string& user_id,
+                                                              const std::string& producer_id,
+                                                              const sim::SocketAddress& target, std::string* error) {
+  return impl_->OpenPlainConsumer(user_id, producer_id, target, error);
+}
 uint64_t SfuServer::state_version() const { return impl_->state_version(); }
 SfuSnapshot SfuServer::Snapshot() const { return impl_->Snapshot(); }
 const SfuCounters& SfuServer::counters() const { return impl_->counters(); }

@@ -12,6 +12,7 @@
 //   media_plane.cpp            datagrams in/out, RTP forwarding, RTCP (NACK, PLI/FIR, SR/RR),
 //                              feedback to producers (RR blocks, REMB, upstream NACK)
 //   workers.cpp                routers, codec change, worker crash/health/restart, router resets
+//   plain_consumer.cpp         OpenPlainConsumer (real-network interop extension)
 // Internal header: included only by those files.
 #pragma once
 
@@ -54,6 +55,9 @@ class SfuServer::Impl final : public SfuServerImplBase,
   void SetObserver(SfuObserver* o) { observer_ = o; }
   void SetChannelCodec(const std::string& channel, const protocol::OpusSettings& opus);
   bool CrashWorker(int worker);
+  // plain_consumer.cpp
+  std::optional<PlainConsumerInfo> OpenPlainConsumer(const std::string& user_id, const std::string& producer_id,
+                                                     const sim::SocketAddress& target, std::string* error);
   uint64_t state_version() const { return state_version_; }
   const SfuCounters& counters() const { return counters_; }
   SfuSnapshot Snapshot() const;

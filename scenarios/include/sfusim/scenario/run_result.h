@@ -146,6 +146,8 @@ struct RunResult {
   std::vector<EventVerdict> expected_events;
   RunMetrics metrics;
   std::string reproduce;
+  // Run on real sockets in real time (`run --real`): trace_hash is then not reproducible.
+  bool real = false;
 
   // passed = every invariant, SLO and expected event passed.
   bool ComputePassed() const;

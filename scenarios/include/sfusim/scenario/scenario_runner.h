@@ -46,6 +46,11 @@ struct RunOptions {
   std::string mutant_name;    // as given on the command line ("" = none), for the result
   std::string pcap_dir;       // "" = no pcap; else one <from>-<to>.pcap per link
   std::string scenario_path;  // for the reproduce line ("" = the scenario's name + ".json")
+  // Real-network mode (issue 8, `run --real`): the SFU and every participant on sim::AsioNet over
+  // loopback, driven by a sim::RealTimeLoop; the scenario's link settings are not applied and
+  // pcap_dir must be "". Not deterministic: the result says "real": true. Check the scenario with
+  // RealModeProblems (real_mode.h) first: actions that need the simulator are not played.
+  bool real = false;
 };
 
 class ScenarioRunner {

@@ -14,14 +14,17 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sfusim/protocol/rtp_parameters/router_capabilities.h"
+#include "sfusim/sfu/plain_consumer.h"
 #include "sfusim/sfu/sfu_config.h"
 #include "sfusim/sfu/sfu_counters.h"
 #include "sfusim/sfu/sfu_observer.h"
 #include "sfusim/sfu/sfu_snapshot.h"
 #include "sfusim/sim/env.h"
+#include "sfusim/sim/socket_address.h"
 
 namespace sfusim::sfu {
 
@@ -39,6 +42,9 @@ class SfuServer {
   // The channel's next join uses these settings (its router is rebuilt then, unless router_cache).
   void SetChannelCodec(const std::string& channel, const protocol::OpusSettings& opus);
   bool CrashWorker(int worker);  // false when out of range or already down
+  // Real-network interop: plain RTP of one producer to `target` (plain_consumer.h).
+  std::optional<PlainConsumerInfo> OpenPlainConsumer(const std::string& user_id, const std::string& producer_id,
+                                                     const sim::SocketAddress& target, std::string* error = nullptr);
 
   // Inspection.
   uint64_t state_version() const;  // grows on every change visible in Snapshot()

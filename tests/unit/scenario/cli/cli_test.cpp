@@ -128,7 +128,8 @@ TEST_CASE("help in all its spellings", "[cli]") {
                         "[--junit FILE] [--timeout-s S]\n", 0) == 0);
   Cli flag = Run({"run", "--help"});
   CHECK(flag.code == 0);
-  CHECK(flag.out.rfind("usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace]\n", 0) == 0);
+  CHECK(flag.out.rfind("usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--real]\n",
+                       0) == 0);
   Cli unknown = Run({"help", "fly"});
   CHECK(unknown.code == 2);
   CHECK(unknown.err == "sfusim help: unknown command 'fly'\n");
@@ -197,7 +198,7 @@ TEST_CASE("flag syntax: missing values, repeats, values on switches, --", "[cli]
   CHECK(Run({"run", kValid, "--pcap=yes"}).err == "sfusim run: --pcap: takes no value, got 'yes'\n");
   CHECK(Run({"run"}).err ==
         "sfusim run: missing argument (usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] "
-        "[--trace])\n");
+        "[--trace] [--real])\n");
   CHECK(Run({"run", kValid, kValid}).err.rfind("sfusim run: unexpected argument '", 0) == 0);
   // After "--" everything is a file name, even if it starts with a dash.
   Cli dashed = Run({"validate", "--", "-weird.json"});
