@@ -16,22 +16,8 @@
 
 namespace sfusim::sfu::test::model {
 
-// Debian's libsrtp2 runs on NSS: every SRTP session opens an NSS context, and NSS unloads its
-// crypto module when the last context closes, so each transport of a fresh World would dlopen and
-// dlclose the module again (half the model's time, measured with perf). One session kept for the
-// life of the process keeps it loaded; it changes no result.
-inline void KeepSrtpCryptoLoaded() {
-  static const auto session = [] {
-    const auto keys = protocol::DeriveSrtpKeys(protocol::SrtpProfile::kAeadAes128Gcm, "keep-alive/local",
-                                               "keep-alive/remote", protocol::DtlsRole::kClient);
-    return protocol::SrtpSession::Create(
-        {protocol::SrtpProfile::kAeadAes128Gcm, protocol::SrtpDirection::kOutbound, keys->outbound});
-  }();
-  (void)session;
-}
-
 struct Sut {
-  explicit Sut(SfuMutants mutants) : mutants_((KeepSrtpCryptoLoaded(), mutants)), w(MakeConfig(mutants)) {
+  explicit Sut(SfuMutants mutants) : mutants_(mutants), w(MakeConfig(mutants)) {
     for (int i = 0; i < kClients; ++i) hosts[static_cast<std::size_t>(i)] = w.AddClient(Name(i)).host();
     w.sfu->SetObserver(&observer);
   }
