@@ -146,6 +146,10 @@ struct RunResult {
   std::vector<EventVerdict> expected_events;
   RunMetrics metrics;
   std::string reproduce;
+  // A swarm run's draw (swarm.h: DrawSwarm().record) as compact JSON text; "" = not a swarm run
+  // (then result.json has no "swarm" field). Fault points in effect, as JSON text; "" = none.
+  std::string swarm;
+  std::string fault_points;
 
   // passed = every invariant, SLO and expected event passed.
   bool ComputePassed() const;
