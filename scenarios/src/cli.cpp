@@ -720,6 +720,8 @@ std::optional<Prepared> Prepare(const ParsedArgs& args, const std::string& file,
     return std::nullopt;
   }
   p.scenario = std::move(*loaded.scenario);
+  // The run keeps the base's name (results group by scenario; the emitted file has its own name).
+  p.scenario.name = scenario.name;
   p.swarm = std::move(draw);
   return p;
 }

@@ -384,8 +384,9 @@ class Loader {
     number("capacity_kbps_min", 0, kMaxSwarmCapacityKbps, r.capacity_kbps_min, /*lo_open=*/true);
     number("capacity_kbps_max", 0, kMaxSwarmCapacityKbps, r.capacity_kbps_max, /*lo_open=*/true);
     if (r.capacity_kbps_min > r.capacity_kbps_max) {
-      Add("out_of_range", At(pointer, "capacity_kbps_min"),
-          "must be <= capacity_kbps_max (" + FormatNumber(r.capacity_kbps_max) + "), got " + FormatNumber(r.capacity_kbps_min));
+      Add("out_of_range", At(pointer, Find(v, "capacity_kbps_min") ? "capacity_kbps_min" : "capacity_kbps_max"),
+          "capacity_kbps_min (" + FormatNumber(r.capacity_kbps_min) + ") must be <= capacity_kbps_max (" +
+              FormatNumber(r.capacity_kbps_max) + ")");
     }
     if (const json* x = Find(v, "faults_max")) {
       if (auto n = ReadInteger(*x, At(pointer, "faults_max"), 0, kMaxSwarmFaults)) r.faults_max = static_cast<int>(*n);

@@ -291,11 +291,15 @@ TEST_CASE("a swarm run: result.json has the draw, the emitted file replays the s
   // Emit -> load -> the same scenario; validate accepts it; a plain run of it plays it unchanged.
   LoadResult loaded = LoadScenarioFile(emitted);
   REQUIRE(loaded.ok());
-  CHECK(*loaded.scenario == a.scenarios[0]);
+  CHECK(a.scenarios[0].name == "audio-worker-crash");  // results group under the base's name
+  CHECK(loaded.scenario->name == "audio-worker-crash-swarm-11");
+  Scenario renamed = *loaded.scenario;
+  renamed.name = a.scenarios[0].name;
+  CHECK(renamed == a.scenarios[0]);
   CHECK(Cli({"validate", emitted}).code == 0);
   CliRun b = Cli({"run", emitted, "--seed", "11", "--out", (dir / "b").string()});
   REQUIRE(b.scenarios.size() == 1);
-  CHECK(b.scenarios[0] == a.scenarios[0]);
+  CHECK(b.scenarios[0] == *loaded.scenario);
   CHECK_FALSE(ReadJson((dir / "b" / "result.json").string()).contains("swarm"));
   // Flags narrow the draw and are part of the reproduce line.
   CliRun c = Cli({"run", kWorkerCrash, "--seed", "11", "--swarm", "--swarm-kinds", "partition,loss", "--swarm-loss-max",
