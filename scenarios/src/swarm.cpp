@@ -17,7 +17,10 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // Fault-point ranges a swarm run draws from (their kinds are switched on or off per seed).
-constexpr double kLostResponseMin = 0.005, kLostResponseMax = 0.05;
+// A re-setup after a lost response takes about 2N+5 requests (N: the others in the channel), any of
+// which may be lost again: at 5 % a 20-party call almost never converges (issue 7 finding), so the
+// drawn rate stays at or below 2 %.
+constexpr double kLostResponseMin = 0.002, kLostResponseMax = 0.02;
 constexpr double kSlowWorkerMsMin = 20, kSlowWorkerMsMax = 500;
 constexpr double kNotificationDelayMin = 0.05, kNotificationDelayMax = 0.5;
 constexpr double kNotificationDelayMaxMsMin = 50, kNotificationDelayMaxMsMax = 2000;
