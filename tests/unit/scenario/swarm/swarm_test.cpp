@@ -126,9 +126,11 @@ TEST_CASE("every draw loads, keeps its ranges, and spaces its faults", "[swarm]"
       if (l.contains("jitter_ms")) CHECK((l["jitter_ms"] >= 0 && l["jitter_ms"] <= 15));
     }
     // Timeline faults: inside the window, spaced, at most faults_max (a capacity step is two entries).
-    std::vector<std::pair<double, double>> spans = {{12, 12}};  // the base's crash_worker at 12 s
+    REQUIRE(base.timeline.size() == 1);  // the base's one fault: crash_worker
+    std::vector<std::pair<double, double>> spans = {{base.timeline[0].at_s, base.timeline[0].at_s}};
     int faults = 0;
     const Json& timeline = d.record["timeline"];
+    INFO("drawn timeline " << timeline.dump());
     for (std::size_t i = 0; i < timeline.size(); ++i) {
       const Json& e = timeline[i];
       const double at = e["at_s"];
