@@ -22,6 +22,7 @@
 #include "sfusim/scenario/sweep_command.h"
 #include "sfusim/scenario/sweep_plan.h"
 #include "sfusim/scenario/sweep_processes.h"
+#include "sfusim/scenario/swarm.h"
 #include "sfusim/scenario/vocabulary.h"
 #include "text_util.h"
 
@@ -55,15 +56,23 @@ struct CommandSpec {
   std::size_t max_positional;
 };
 
-constexpr FlagSpec kRunFlags[] = {{"--seed", true},   {"--out", true},   {"--mutant", true},
-                                  {"--pcap", false},  {"--trace", false}, {"--real", false}};
-constexpr FlagSpec kSweepFlags[] = {{"--seeds", true}, {"--shard", true}, {"--jobs", true},
-                                   {"--out", true},   {"--junit", true}, {"--timeout-s", true}};
+constexpr FlagSpec kRunFlags[] = {{"--seed", true},         {"--out", true},          {"--mutant", true},
+                                 {"--pcap", false},        {"--trace", false},       {"--swarm", false},
+                                 {"--fault-points", false}, {"--swarm-kinds", true},  {"--swarm-loss-max", true},
+                                 {"--emit-scenario", true}, {"--real", false}};
+constexpr FlagSpec kSweepFlags[] = {{"--seeds", true},         {"--shard", true},        {"--jobs", true},
+                                   {"--out", true},           {"--junit", true},        {"--timeout-s", true},
+                                   {"--swarm", false},        {"--fault-points", false}, {"--swarm-kinds", true},
+                                   {"--swarm-loss-max", true}, {"--emit-scenario", true}};
+constexpr FlagSpec kDeterminismFlags[] = {{"--seed", true},
+                                         {"--swarm", false},
+                                         {"--fault-points", false},
+                                         {"--swarm-kinds", true},
+                                         {"--swarm-loss-max", true}};
 constexpr FlagSpec kMutantsFlags[] = {{"--seed", true},      {"--jobs", true},        {"--out", true},
                                      {"--timeout-s", true}, {"--only", true},        {"--fuzzer", true},
                                      {"--first-kill", false}, {"--skip-baseline", false}};
 constexpr FlagSpec kReportFlags[] = {{"--baseline", true}, {"--out", true}, {"--bench", true}};
-constexpr FlagSpec kSeedFlag[] = {{"--seed", true}};
 constexpr FlagSpec kSuiteFlags[] = {{"--seed", true}, {"--out", true}};
 constexpr FlagSpec kDemoFlags[] = {{"--seed", true}, {"--pcap", true}, {"--trace", true}};
 constexpr FlagSpec kServeFlags[] = {{"--listen", true}, {"--rtp-ports", true}, {"--workers", true},
@@ -74,12 +83,19 @@ constexpr std::span<const FlagSpec> kNoFlags;
 constexpr std::size_t kMany = 100'000;
 
 constexpr CommandSpec kCommands[] = {
-    {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--real]",
-     "one run: writes DIR/result.json (default DIR sfusim-results/<scenario>/seed-<N>)", kRunFlags, 1, 1},
-    {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE] [--timeout-s S]",
+    {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--swarm [--swarm-kinds K,L] "
+            "[--swarm-loss-max P] [--emit-scenario FILE]] [--fault-points]",
+     "one run: writes DIR/result.json (default DIR sfusim-results/<scenario>/seed-<N>); --swarm: faults drawn "
+     "from the seed on top of the scenario (only invariants judged unless its swarm.judge is all), "
+     "--emit-scenario writes them as a plain scenario file; --fault-points: the SFU's and clients' code-level "
+     "fault points on",
+     kRunFlags, 1, 1},
+    {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE] [--timeout-s S] "
+              "[--swarm [--swarm-kinds K,L] [--swarm-loss-max P] [--emit-scenario DIR]] [--fault-points]",
      "every scenario x seed in J worker processes (default: the cores), results in --out (default "
      "sfusim-results/sweep); --shard I/N (0 <= I < N) runs every N-th run starting at I; each run is "
-     "killed after S wall seconds (default 600)",
+     "killed after S wall seconds (default 600); --swarm / --fault-points as for run; --emit-scenario DIR: "
+     "each failing swarm run as a plain scenario file in DIR",
      kSweepFlags, 1, 1},
     {"validate", "validate FILE_OR_DIR...", "check scenario files against the schema and semantics", kNoFlags, 1, kMany},
     {"list", "list", "the built-in scenario library, one line each", kNoFlags, 0, 0},
@@ -94,7 +110,8 @@ constexpr CommandSpec kCommands[] = {
      "prints the kill matrix, writes DIR/mutants.json (default sfusim-results/mutants); exit 0 when every "
      "mutant was killed and the unmutated runs passed",
      kMutantsFlags, 0, kMany},
-    {"check-determinism", "check-determinism FILE [--seed N]", "run twice, compare trace hashes", kSeedFlag, 1, 1},
+    {"check-determinism", "check-determinism FILE [--seed N] [--swarm [--swarm-kinds K,L] [--swarm-loss-max P]] [--fault-points]",
+     "run twice, compare trace hashes", kDeterminismFlags, 1, 1},
     {"suite", "suite [DIR] [--seed N] [--out DIR]",
      "every scenario of DIR (default: the library) once; results and summary.txt in --out (default "
      "sfusim-results/suite)",
@@ -377,6 +394,42 @@ void ReadSweepFlags(const ParsedArgs& args, Errors& error) {
   ReadNonEmpty(args, "--junit", "a file name", error);
 }
 
+// --swarm, --swarm-kinds, --swarm-loss-max, --fault-points, --emit-scenario (run, sweep, check-determinism).
+void ReadSwarmFlags(const ParsedArgs& args, Errors& error) {
+  const bool swarm = args.Flag("--swarm") != nullptr;
+  for (std::string_view flag : {"--swarm-kinds", "--swarm-loss-max", "--emit-scenario"}) {
+    if (args.Flag(flag) && !swarm) error(std::string(flag) + ": only with --swarm");
+  }
+  if (swarm && args.Flag("--fault-points")) {
+    error("--fault-points: not with --swarm (a swarm run draws its fault points from the seed)");
+  }
+  if (const std::string* k = args.Flag("--swarm-kinds")) {
+    if (auto kinds = ParseSwarmKinds(*k); !kinds) error("--swarm-kinds: " + kinds.error().message);
+  }
+  if (const std::string* l = args.Flag("--swarm-loss-max")) {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
+    if (l->empty() || ec != std::errc() || ptr != l->data() + l->size() || !(v >= 0) || v > kMaxSwarmLoss) {
+      error("--swarm-loss-max: expected a loss fraction in [0, " + Fixed(kMaxSwarmLoss, 1) + "], got " + Shown(*l));
+    }
+  }
+  ReadNonEmpty(args, "--emit-scenario", "a path", error);
+}
+
+// The flags a swarm / fault-point run adds to its reproduce line (and a sweep to its runs).
+std::vector<std::string> SwarmRunArgs(const ParsedArgs& args) {
+  std::vector<std::string> out;
+  if (args.Flag("--swarm")) out.push_back("--swarm");
+  for (std::string_view flag : {"--swarm-kinds", "--swarm-loss-max"}) {
+    if (const std::string* v = args.Flag(flag)) {
+      out.emplace_back(flag);
+      out.push_back(*v);
+    }
+  }
+  if (args.Flag("--fault-points")) out.push_back("--fault-points");
+  return out;
+}
+
 // Seconds in (0, kMaxRealDurationS] for serve/client --duration-s.
 std::optional<double> ReadDurationS(const ParsedArgs& args, Errors& error) {
   const std::string* t = args.Flag("--duration-s");
@@ -633,12 +686,63 @@ std::optional<Scenario> LoadOne(const std::string& file, std::ostream& err) {
   return loaded.scenario;
 }
 
+// The scenario a run plays: the file's, with --fault-points' defaults (when it has none), or
+// under --swarm the file with the seed's swarm draw merged in (swarm.h), loaded like any file.
+struct Prepared {
+  Scenario scenario;
+  std::optional<SwarmDraw> swarm;
+};
+
+std::optional<Prepared> Prepare(const ParsedArgs& args, const std::string& file, Scenario scenario, uint64_t seed,
+                                Errors& error) {
+  Prepared p;
+  if (args.Flag("--fault-points") && !scenario.fault_points) {
+    scenario.fault_points = DefaultFaultPoints(scenario.duration_s);
+  }
+  if (!args.Flag("--swarm")) {
+    p.scenario = std::move(scenario);
+    return p;
+  }
+  SwarmRanges ranges = scenario.swarm.value_or(SwarmRanges{});
+  if (const std::string* k = args.Flag("--swarm-kinds")) ranges.kinds = ParseSwarmKinds(*k).value();
+  if (const std::string* l = args.Flag("--swarm-loss-max")) ranges.loss_max = std::strtod(l->c_str(), nullptr);
+  std::ifstream f(file, std::ios::binary);
+  nlohmann::ordered_json base = nlohmann::ordered_json::parse(f, nullptr, false);
+  if (base.is_discarded() || !base.is_object()) {
+    error(Shown(file) + ": cannot read it again for the swarm draw");
+    return std::nullopt;
+  }
+  SwarmDraw draw = DrawSwarm(scenario, base, seed, ranges);
+  LoadResult loaded = LoadScenarioText(draw.scenario.dump());
+  if (!loaded.ok()) {
+    // A draw the loader refuses is a bug of the draw: say exactly what it produced.
+    error("the swarm draw of seed " + std::to_string(seed) + " is not a valid scenario (a bug in sfusim's swarm "
+          "draw): " + loaded.problems.front().ToString() + "; drawn: " + draw.summary);
+    return std::nullopt;
+  }
+  p.scenario = std::move(*loaded.scenario);
+  // The run keeps the base's name (results group by scenario; the emitted file has its own name).
+  p.scenario.name = scenario.name;
+  p.swarm = std::move(draw);
+  return p;
+}
+
+// The reproduce line of a swarm / fault-point run: the usual one plus its flags.
+void AddRunFlags(const ParsedArgs& args, RunResult& r, const std::optional<SwarmDraw>& swarm) {
+  for (const std::string& a : SwarmRunArgs(args)) r.reproduce += " " + a;
+  if (swarm) r.swarm = swarm->record.dump();
+}
+
 int Run(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err, Errors& error) {
   const std::string& file = args.positional[0];
-  std::optional<Scenario> scenario = LoadOne(file, err);
-  if (!scenario) return kExitBadInput;
+  std::optional<Scenario> loaded = LoadOne(file, err);
+  if (!loaded) return kExitBadInput;
   RunOptions options;
   options.seed = ReadSeed(args, error).value_or(kDefaultSeed);
+  const std::string base_name = loaded->name;
+  std::optional<Prepared> prepared = Prepare(args, file, std::move(*loaded), options.seed, error);
+  if (!prepared) return kExitBadInput;
+  const Scenario* scenario = &prepared->scenario;
   options.scenario_path = file;
   if (const std::string* m = args.Flag("--mutant")) {
     ApplyMutant(*m, options.mutants);
@@ -648,8 +752,8 @@ int Run(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, st
   if (const std::string* o = args.Flag("--out")) {
     dir = *o;
   } else {
-    dir = std::string(kDefaultOutRoot) + "/" + scenario->name + "/seed-" + std::to_string(options.seed) +
-          (options.mutant_name.empty() ? "" : "-" + options.mutant_name);
+    dir = std::string(kDefaultOutRoot) + "/" + base_name + "/seed-" + std::to_string(options.seed) +
+          (options.mutant_name.empty() ? "" : "-" + options.mutant_name) + (prepared->swarm ? "-swarm" : "");
   }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -675,11 +779,23 @@ int Run(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, st
     error(t.run.error);
     return kExitBadInput;
   }
-  const RunResult& r = t.run.result;
+  RunResult& r = t.run.result;
+  AddRunFlags(args, r, prepared->swarm);
   std::string e;
   if (!WriteResultFile(dir + "/result.json", r, &e)) {
     error(e);
     return kExitBadInput;
+  }
+  if (const std::string* emit = args.Flag("--emit-scenario"); emit && prepared->swarm) {
+    std::error_code ec2;
+    std::filesystem::path ep(*emit);
+    if (ep.has_parent_path()) std::filesystem::create_directories(ep.parent_path(), ec2);
+    std::ofstream ef(*emit, std::ios::binary | std::ios::trunc);
+    ef << prepared->swarm->scenario.dump(2) << "\n";
+    if (!ef) {
+      error("--emit-scenario: cannot write " + Shown(*emit));
+      return kExitBadInput;
+    }
   }
   if (args.Flag("--trace") && t.run.trace && !WriteTrace(dir + "/trace.jsonl", *t.run.trace, &e)) {
     error("--trace: " + e);
@@ -689,6 +805,7 @@ int Run(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, st
   out << "  result: " << dir << "/result.json\n";
   if (r.passed) return kExitOk;
   PrintFailures(r, out);
+  if (prepared->swarm) out << "  swarm: " << prepared->swarm->summary << "\n";
   out << "  seed " << r.seed << "; reproduce: " << r.reproduce << "\n";
   return kExitFailed;
 }
@@ -696,11 +813,14 @@ int Run(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, st
 int CheckDeterminism(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, std::ostream& err,
                      Errors& error) {
   const std::string& file = args.positional[0];
-  std::optional<Scenario> scenario = LoadOne(file, err);
-  if (!scenario) return kExitBadInput;
+  std::optional<Scenario> loaded = LoadOne(file, err);
+  if (!loaded) return kExitBadInput;
   RunOptions options;
   options.seed = ReadSeed(args, error).value_or(kDefaultSeed);
   options.scenario_path = file;
+  std::optional<Prepared> prepared = Prepare(args, file, std::move(*loaded), options.seed, error);
+  if (!prepared) return kExitBadInput;
+  const Scenario* scenario = &prepared->scenario;
   ScenarioRun a = env.run_scenario(*scenario, options);
   if (!a.ok) {
     error(a.error);
@@ -727,7 +847,9 @@ int CheckDeterminism(const ParsedArgs& args, const CliEnvironment& env, std::ost
           << " s\n  run 1: " << d->left << "\n  run 2: " << d->right << "\n";
     }
   }
-  out << "  reproduce: sfusim check-determinism " << file << " --seed " << options.seed << "\n";
+  out << "  reproduce: sfusim check-determinism " << file << " --seed " << options.seed;
+  for (const std::string& x : SwarmRunArgs(args)) out << " " << x;
+  out << "\n";
   return kExitFailed;
 }
 
@@ -841,6 +963,9 @@ int Sweep(const ParsedArgs& args, const CliEnvironment& env, std::ostream& out, 
   if (const std::string* t = args.Flag("--timeout-s")) options.timeout_s = std::strtod(t->c_str(), nullptr);
   options.out_dir = args.Flag("--out") ? *args.Flag("--out") : std::string(kDefaultOutRoot) + "/sweep";
   if (const std::string* junit = args.Flag("--junit")) options.junit_file = *junit;
+  options.run_args = SwarmRunArgs(args);
+  options.swarm = args.Flag("--swarm") != nullptr;
+  if (const std::string* emit = args.Flag("--emit-scenario")) options.emit_dir = *emit;
   options.self_exe = env.self_exe;
   options.tty = env.out_is_tty;
   std::error_code ec;
@@ -959,10 +1084,13 @@ int RunCommand(const CommandSpec& spec, std::span<const std::string> rest, const
     ReadSeed(*args, error);
     ReadNonEmpty(*args, "--out", "a directory", error);
     ReadMutant(*args, error);
+    ReadSwarmFlags(*args, error);
   } else if (name == "sweep") {
     ReadSweepFlags(*args, error);
+    ReadSwarmFlags(*args, error);
   } else if (name == "check-determinism") {
     ReadSeed(*args, error);
+    ReadSwarmFlags(*args, error);
   } else if (name == "mutants") {
     ReadSeed(*args, error);
     ReadJobsAndTimeout(*args, error);

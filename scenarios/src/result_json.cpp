@@ -195,6 +195,9 @@ Json ResultToJson(const RunResult& r, bool include_wall_time) {
   j["expected_events"] = std::move(expected);
   j["metrics"] = MetricsJson(r.metrics);
   j["reproduce"] = r.reproduce;
+  // Only in swarm / fault-point runs (ordinary results stay as they were).
+  if (!r.fault_points.empty()) j["fault_points"] = Json::parse(r.fault_points, nullptr, false);
+  if (!r.swarm.empty()) j["swarm"] = Json::parse(r.swarm, nullptr, false);
   return j;
 }
 

@@ -93,6 +93,8 @@ class Loader {
     if (const json* v = Find(root, "timeline")) LoadTimeline(*v);
     CheckVoiceStates();
     if (const json* v = Find(root, "expect")) LoadExpect(*v);
+    if (const json* v = Find(root, "fault_points")) LoadFaultPoints(*v);
+    if (const json* v = Find(root, "swarm")) LoadSwarm(*v);
   }
 
   LoadResult Finish() {
@@ -318,6 +320,87 @@ class Loader {
       Add("unknown_reference", pointer, "unknown channel " + Quote(*id) + UnknownHint(*id, ChannelIds(), "channels in sfu.channels"));
     }
     return c;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // fault_points and swarm (swarm_settings.h)
+  // ------------------------------------------------------------------------------------------
+  void LoadFaultPoints(const json& v) {
+    const std::string pointer = "/fault_points";
+    if (!ExpectObject(v, pointer)) return;
+    CheckFields(v, pointer, AsNames(kFaultPointFields));
+    FaultPointSettings f;
+    f.until_s = std::max(0.0, s_.duration_s - kFaultQuietTailS);
+    if (const json* x = Find(v, "lost_response")) f.lost_response = ReadNumberIn(*x, At(pointer, "lost_response"), 0, 1).value_or(0);
+    if (const json* x = Find(v, "slow_worker")) {
+      if (x->is_string()) {
+        if (x->get_ref<const std::string&>() != "all") {
+          Add("invalid_value", At(pointer, "slow_worker"), "expected a worker index or \"all\", got " + Describe(*x));
+        }
+      } else if (auto w = ReadInteger(*x, At(pointer, "slow_worker"), 0, s_.sfu.workers - 1)) {
+        f.slow_worker = static_cast<int>(*w);
+      }
+    }
+    if (const json* x = Find(v, "slow_worker_ms")) {
+      f.slow_worker_ms = ReadNumberIn(*x, At(pointer, "slow_worker_ms"), 0, kMaxSlowWorkerMs).value_or(0);
+    }
+    if (const json* x = Find(v, "notification_delay")) {
+      f.notification_delay = ReadNumberIn(*x, At(pointer, "notification_delay"), 0, 1).value_or(0);
+    }
+    if (const json* x = Find(v, "notification_delay_max_ms")) {
+      f.notification_delay_max_ms =
+          ReadNumberIn(*x, At(pointer, "notification_delay_max_ms"), 0, kMaxNotificationDelayMs).value_or(0);
+    }
+    if (const json* x = Find(v, "until_s")) f.until_s = ReadTime(*x, At(pointer, "until_s")).value_or(f.until_s);
+    s_.fault_points = f;
+  }
+
+  void LoadSwarm(const json& v) {
+    const std::string pointer = "/swarm";
+    if (!ExpectObject(v, pointer)) return;
+    CheckFields(v, pointer, AsNames(kSwarmFields));
+    SwarmRanges r;
+    if (const json* x = Find(v, "kinds"); x && ExpectArray(*x, At(pointer, "kinds"), kSwarmKinds.size())) {
+      r.kinds.clear();
+      for (std::size_t i = 0; i < x->size(); ++i) {
+        if (auto k = ReadEnum((*x)[i], At(At(pointer, "kinds"), i), AsNames(kSwarmKinds), "item")) {
+          std::string name(kSwarmKinds[*k]);
+          if (std::find(r.kinds.begin(), r.kinds.end(), name) != r.kinds.end()) {
+            Add("duplicate", At(At(pointer, "kinds"), i), "kind " + Quote(name) + " is listed twice");
+          } else {
+            r.kinds.push_back(name);
+          }
+        }
+      }
+    }
+    auto number = [&](std::string_view key, double lo, double hi, double& out, bool lo_open = false) {
+      if (const json* x = Find(v, key)) {
+        if (auto d = ReadNumberIn(*x, At(pointer, key), lo, hi, lo_open)) out = *d;
+      }
+    };
+    number("loss_max", 0, kMaxSwarmLoss, r.loss_max);
+    number("burst_len_max", 1, kMaxSwarmBurstLen, r.burst_len_max);
+    number("jitter_ms_max", 0, kMaxSwarmJitterMs, r.jitter_ms_max);
+    number("capacity_kbps_min", 0, kMaxSwarmCapacityKbps, r.capacity_kbps_min, /*lo_open=*/true);
+    number("capacity_kbps_max", 0, kMaxSwarmCapacityKbps, r.capacity_kbps_max, /*lo_open=*/true);
+    if (r.capacity_kbps_min > r.capacity_kbps_max) {
+      Add("out_of_range", At(pointer, Find(v, "capacity_kbps_min") ? "capacity_kbps_min" : "capacity_kbps_max"),
+          "capacity_kbps_min (" + FormatNumber(r.capacity_kbps_min) + ") must be <= capacity_kbps_max (" +
+              FormatNumber(r.capacity_kbps_max) + ")");
+    }
+    if (const json* x = Find(v, "faults_max")) {
+      if (auto n = ReadInteger(*x, At(pointer, "faults_max"), 0, kMaxSwarmFaults)) r.faults_max = static_cast<int>(*n);
+    }
+    number("min_gap_s", 0, kMaxSwarmSpanS, r.min_gap_s);
+    number("partition_s_max", 0.5, kMaxSwarmPartitionS, r.partition_s_max);
+    number("down_s_max", 0, kMaxSfuDownS, r.down_s_max);
+    number("step_s_max", 1, kMaxSwarmSpanS, r.step_s_max);
+    number("quiet_tail_s", 0, kMaxSwarmSpanS, r.quiet_tail_s);
+    if (const json* x = Find(v, "judge")) {
+      static constexpr std::array<std::string_view, 2> kJudge = {"invariants", "all"};
+      if (auto j = ReadEnum(*x, At(pointer, "judge"), AsNames(kJudge))) r.judge_all = *j == 1;
+    }
+    s_.swarm = r;
   }
 
   // ------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@
 #include "sfusim/scenario/run_observations.h"
 #include "sfusim/scenario/slo.h"
 #include "sfusim/scenario/vocabulary.h"
+#include "sfusim/protocol/limits.h"
 #include "sfusim/sfu/auth_token.h"
 #include "sfusim/sfu/sfu_config.h"
 #include "sfusim/sfu/sfu_constants.h"
@@ -57,6 +58,7 @@ constexpr std::size_t kHeardSlots = 10;  // 200 ms of playout
 constexpr double kHeardWithinS = 0.2;    // the receiver's playout must be this recent
 constexpr std::string_view kNotApplicableFallback =
     "no participant shares its screen through the native sender in this scenario";
+constexpr std::string_view kRequestTimeoutFault = "request_timeout";  // restart_recovers' action name for it
 constexpr double kNativePollS = 0.1;  // how often the runner samples native senders' status
 constexpr std::string_view kLevelPrefix = "level ";  // degradation_changed's reason: "level <n>: ..."
 
@@ -231,6 +233,17 @@ class ScenarioRunner::World : public sfu::SfuObserver {
     }
     void OnRequestTimedOut(std::string_view request_id) override {
       world->one_response_.OnTimedOut(world->Now(), id, request_id);
+      // A timed-out request makes the client start over (a lost response, a slow server): it is
+      // disturbed from here on, like a fault touching it (no_stuck_state lets it settle).
+      Client* c = world->FindClient(id);
+      if (!c) return;
+      c->last_disturbance_s = std::max(c->last_disturbance_s, world->Now());
+      // With the lost_response fault point on, a timeout is how the client learns of a lost
+      // response: a fault it must recover from (restart_recovers, from the timeout on), and one
+      // that may land inside another fault's recovery (which a 10 s timeout would then exceed).
+      // Without fault points a timeout stays what it was (no new deadline): the SFU must answer.
+      const auto& f = world->scenario_.fault_points;
+      if (f && f->lost_response > 0 && c->in_voice) world->Disrupt(kRequestTimeoutFault, {id}, world->Now());
     }
   };
   struct Client {
@@ -512,6 +525,13 @@ bool ScenarioRunner::World::StartSfu(std::string* error) {
   config.workers = scenario_.sfu.workers;
   for (const auto& [id, opus] : channel_opus_) config.channels[id] = ToProtocol(opus);
   config.mutants = options_.mutants.sfu;
+  if (const auto& f = scenario_.fault_points) {
+    config.fault_points.lost_response_probability = f->lost_response;
+    config.fault_points.slow_worker =
+        f->slow_worker == FaultPointSettings::kAllWorkers ? sfu::SfuFaultPoints::kAllWorkers : f->slow_worker;
+    config.fault_points.slow_worker_latency = sim::TimeDelta::MillisF(f->slow_worker_ms);
+    config.fault_points.until = sim::Timestamp::SecondsF(f->until_s);
+  }
   std::string rng_name = sfu_generation_ == 0 ? "sfu" : "sfu/restart-" + std::to_string(sfu_generation_);
   ++sfu_generation_;
   sim::Net* net = real_sfu_net_ ? static_cast<sim::Net*>(real_sfu_net_.get()) : sfu_host_->net();
@@ -548,6 +568,11 @@ void ScenarioRunner::World::StartClient(Client& c, const std::string& channel) {
   config.screen.tier = p.screen.tier;
   config.screen.fps = p.screen.fps;
   config.mutants = options_.mutants.client;
+  if (const auto& f = scenario_.fault_points) {
+    config.fault_points.notification_delay_probability = f->notification_delay;
+    config.fault_points.notification_delay_max = sim::TimeDelta::MillisF(f->notification_delay_max_ms);
+    config.fault_points.until = sim::Timestamp::SecondsF(f->until_s);
+  }
   fallback_.SetThresholds(p.id, ToView(config.thresholds));
   c.probe = std::make_unique<Probe>();
   c.probe->world = this;
@@ -590,7 +615,13 @@ double ScenarioRunner::World::RecoveryBound(std::string_view action) const {
   for (const Slo& s : scenario_.expect.slo) {
     if (s.metric == "audio.recovery_s" && s.after == action && s.max) bound = bound ? std::min(*bound, *s.max) : *s.max;
   }
-  return bound.value_or(kDefaultRecoveryBoundS);
+  // With the lost_response fault point on, any response of the recovery may be lost, and the
+  // client learns of it only by its request timeout: one timeout more is part of the bound.
+  const double lost_response_allowance =
+      scenario_.fault_points && scenario_.fault_points->lost_response > 0
+          ? static_cast<double>(protocol::kMediaSignalRequestTimeoutUs) / 1e6
+          : 0.0;
+  return bound.value_or(kDefaultRecoveryBoundS) + lost_response_allowance;
 }
 
 void ScenarioRunner::World::Disrupt(std::string_view action, const std::vector<std::string>& ids, double fault_end_s) {
@@ -973,6 +1004,17 @@ void ScenarioRunner::World::Finish(RunResult* result) {
   if (options_.real) {
     r.real = true;
     r.reproduce += " --real";
+  }
+  if (const auto& f = scenario_.fault_points) {
+    nlohmann::ordered_json fp;
+    fp["lost_response"] = f->lost_response;
+    fp["slow_worker"] = f->slow_worker == FaultPointSettings::kAllWorkers ? nlohmann::ordered_json("all")
+                                                                          : nlohmann::ordered_json(f->slow_worker);
+    fp["slow_worker_ms"] = f->slow_worker_ms;
+    fp["notification_delay"] = f->notification_delay;
+    fp["notification_delay_max_ms"] = f->notification_delay_max_ms;
+    fp["until_s"] = f->until_s;
+    r.fault_points = fp.dump();
   }
   r.passed = r.ComputePassed();
 }

@@ -27,6 +27,7 @@ constexpr int kExitBadInput = 2;
 constexpr int kProgressBarWidth = 30;
 constexpr std::size_t kLogTailBytes = 4096;
 constexpr std::size_t kMaxRegressionsPrinted = 50;
+constexpr std::string_view kSwarmScenarioFile = "swarm-scenario.json";
 
 std::string Fixed(double v, int decimals) {
   char buf[48];
@@ -119,6 +120,15 @@ bool WriteText(const std::string& path, const std::string& text, std::string* er
   return true;
 }
 
+// The "swarm.summary" of a result file ("" when it has none).
+std::string SwarmSummary(const std::string& result_file) {
+  std::ifstream f(result_file, std::ios::binary);
+  nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+  if (!j.is_object() || !j.contains("swarm") || !j["swarm"].is_object()) return "";
+  const auto it = j["swarm"].find("summary");
+  return it != j["swarm"].end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 }  // namespace
 
 int RunSweepCommand(const SweepCommandOptions& options, std::ostream& out, std::ostream& err) {
@@ -140,9 +150,16 @@ int RunSweepCommand(const SweepCommandOptions& options, std::ostream& out, std::
     fs::create_directories(dir, ec);
     fs::remove(dir + "/result.json", ec);
     fs::remove(dir + "/outcome.json", ec);
+    fs::remove(dir + "/" + std::string(kSwarmScenarioFile), ec);
     dirs.push_back(dir);
-    jobs.push_back({{options.self_exe, "run", item.scenario_file, "--seed", std::to_string(item.seed), "--out", dir},
-                    dir + "/run.log"});
+    std::vector<std::string> argv = {options.self_exe, "run", item.scenario_file, "--seed", std::to_string(item.seed),
+                                     "--out", dir};
+    argv.insert(argv.end(), options.run_args.begin(), options.run_args.end());
+    if (options.swarm) {
+      argv.push_back("--emit-scenario");
+      argv.push_back(dir + "/" + std::string(kSwarmScenarioFile));
+    }
+    jobs.push_back({argv, dir + "/run.log"});
   }
   Progress progress(out, options.tty, list.size());
   RunProcesses(jobs, {options.jobs, options.timeout_s}, [&](std::size_t i, const ProcessOutcome& p) {
@@ -159,7 +176,9 @@ int RunSweepCommand(const SweepCommandOptions& options, std::ostream& out, std::
     j["exit_code"] = p.end == ProcessEnd::kExited ? nlohmann::ordered_json(p.exit_code) : nlohmann::ordered_json(nullptr);
     j["signal"] = p.end == ProcessEnd::kSignaled ? nlohmann::ordered_json(SignalName(p.signal)) : nlohmann::ordered_json(nullptr);
     j["wall_s"] = p.wall_s;
-    j["reproduce"] = ReproduceLine(item.scenario_file, item.seed, "");
+    std::string reproduce = ReproduceLine(item.scenario_file, item.seed, "");
+    for (const std::string& a : options.run_args) reproduce += " " + a;
+    j["reproduce"] = reproduce;
     j["scenario_file"] = fs::absolute(item.scenario_file, ec).string();
     j["log"] = jobs[i].log_file;
     std::string e;
@@ -201,8 +220,25 @@ int RunSweepCommand(const SweepCommandOptions& options, std::ostream& out, std::
     for (const reports::RunRecord& r : set.runs) {
       if (r.status == "passed") continue;
       out << "  " << r.Key() << ": " << (r.status == "failed" ? "FAILED" : r.status)
-          << (r.failures.empty() ? "" : ": " + r.FirstFailure()) << "\n    seed " << r.seed << "; reproduce: " << r.reproduce
-          << "\n";
+          << (r.failures.empty() ? "" : ": " + r.FirstFailure()) << "\n";
+      const std::string dir = options.out_dir + "/" + r.scenario + "/seed-" + std::to_string(r.seed);
+      if (options.swarm) {
+        if (std::string summary = SwarmSummary(dir + "/result.json"); !summary.empty()) {
+          out << "    swarm: " << summary << "\n";
+        }
+      }
+      out << "    seed " << r.seed << "; reproduce: " << r.reproduce << "\n";
+      if (!options.emit_dir.empty()) {
+        std::error_code ec;
+        const std::string from = dir + "/" + std::string(kSwarmScenarioFile);
+        const std::string to = options.emit_dir + "/" + r.scenario + "-swarm-" + std::to_string(r.seed) + ".json";
+        fs::create_directories(options.emit_dir, ec);
+        if (fs::is_regular_file(from, ec) && fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec)) {
+          out << "    scenario file: " << to << " (sfusim run " << to << " --seed " << r.seed << ")\n";
+        } else {
+          err << "sfusim sweep: --emit-scenario: cannot copy " << from << " to " << to << "\n";
+        }
+      }
     }
   }
   if (missing > 0) out << missing << " runs left no result (see their run.log)\n";

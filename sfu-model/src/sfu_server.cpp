@@ -10,7 +10,8 @@
 
 namespace sfusim::sfu {
 
-SfuServer::Impl::Impl(sim::Env env, SfuConfig config) : env_(env), config_(std::move(config)) {
+SfuServer::Impl::Impl(sim::Env env, SfuConfig config)
+    : env_(env), config_(std::move(config)), fault_rng_(env_.rng.Fork("fault_points")) {
   config_.workers = std::clamp(config_.workers, 1, kMaxWorkers);
   workers_alive_.assign(static_cast<std::size_t>(config_.workers), true);
   restart_timers_.resize(static_cast<std::size_t>(config_.workers));
@@ -24,6 +25,7 @@ SfuServer::Impl::~Impl() {
   Cancel(reaper_timer_);
   for (auto& t : restart_timers_) Cancel(t);
   for (auto& [id, op] : pending_produces_) Cancel(op.event);
+  for (auto& [id, op] : deferred_requests_) Cancel(op.event);
   if (listening_ && env_.net) env_.net->StopListening(config_.signaling_port);
   routers_.clear();  // closes every media socket
   conns_.clear();    // closes every stream, without callbacks

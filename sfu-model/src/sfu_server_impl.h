@@ -84,6 +84,12 @@ class SfuServer::Impl final : public SfuServerImplBase,
     protocol::MediaProduceRequest request;
     sim::EventId event;
   };
+  // A media_signal request waiting for a slow worker (SfuFaultPoints::slow_worker).
+  struct DeferredRequest {
+    uint64_t conn_key = 0;
+    protocol::MediaSignalRequest request;
+    sim::EventId event;
+  };
 
   // --- small helpers used by every file ----------------------------------------------------
   void Cancel(sim::EventId& id) {
@@ -116,6 +122,12 @@ class SfuServer::Impl final : public SfuServerImplBase,
   void Reap();
   void HandleAuthenticate(ConnState& c, const protocol::Authenticate& m);
   void HandleMediaSignal(ConnState& c, protocol::MediaSignalRequest& req);
+  // The part of HandleMediaSignal that runs on the channel's worker (at once, or after a slow
+  // worker's latency: then the connection, its channel and the router are as they are by then).
+  void DispatchMediaSignal(ConnState& c, protocol::MediaSignalRequest& req);
+  void CompleteDeferredRequest(uint64_t op);
+  // A fault point of config_.fault_points fires (drawn from fault_rng_; never after `until`).
+  bool FaultFires(double probability);
 
   // --- voice_membership.cpp ----------------------------------------------------------------
   void HandleJoin(ConnState& c, const std::string& channel);
@@ -201,6 +213,9 @@ class SfuServer::Impl final : public SfuServerImplBase,
   std::vector<bool> workers_alive_;
   std::vector<sim::EventId> restart_timers_;
   std::map<uint64_t, PendingProduce> pending_produces_;
+  sim::Rng fault_rng_{0};  // env_.rng.Fork("fault_points"): fault points never shift env_.rng
+  std::map<uint64_t, DeferredRequest> deferred_requests_;
+  uint64_t next_deferred_ = 0;
   std::set<uint64_t> closing_;
 
   sim::EventId health_timer_;

@@ -126,8 +126,18 @@ void SfuServer::Impl::SendError(ConnState& c, std::string_view code, std::string
   SendMsg(c, protocol::SignalingErrorNotice{std::string(code), std::move(message), std::move(request_id)});
 }
 
+bool SfuServer::Impl::FaultFires(double probability) {
+  if (probability <= 0 || env_.Now() >= config_.fault_points.until) return false;
+  return fault_rng_.Bernoulli(probability);
+}
+
 void SfuServer::Impl::Respond(ConnState& c, const std::optional<std::string>& request_id,
                               protocol::MediaSignalOutcome outcome) {
+  if (FaultFires(config_.fault_points.lost_response_probability)) {
+    // Fault point: the state change is done, its response is lost; the client must time out.
+    Trace("fault_point lost_response " + Subject(c) + " " + request_id.value_or("-"));
+    return;
+  }
   SendMsg(c, protocol::MakeMediaSignalResult(request_id, std::move(outcome)));
 }
 
@@ -214,6 +224,33 @@ void SfuServer::Impl::HandleMediaSignal(ConnState& c, protocol::MediaSignalReque
     Respond(c, req.request_id, protocol::ClientDiagnosticResult{});
     return;
   }
+  if (!c.channel.empty() && env_.Now() < config_.fault_points.until &&
+      config_.fault_points.SlowWorker(routers_.at(c.channel)->worker)) {
+    // Fault point: the worker is slow; the request is handled after its latency, in order.
+    const uint64_t op = ++next_deferred_;
+    DeferredRequest& d = deferred_requests_[op];
+    d.conn_key = c.key;
+    d.request = req;
+    d.event = env_.scheduler->PostDelayed(config_.fault_points.slow_worker_latency,
+                                          [this, op] { CompleteDeferredRequest(op); });
+    Trace("fault_point slow_worker " + Subject(c) + " " + req.request_id.value_or("-"));
+    return;
+  }
+  DispatchMediaSignal(c, req);
+}
+
+void SfuServer::Impl::CompleteDeferredRequest(uint64_t op) {
+  auto it = deferred_requests_.find(op);
+  if (it == deferred_requests_.end()) return;
+  DeferredRequest d = std::move(it->second);
+  deferred_requests_.erase(it);
+  ConnState* c = Conn(d.conn_key);
+  if (c == nullptr || c->closing) return;  // nobody left to answer
+  DispatchMediaSignal(*c, d.request);
+}
+
+void SfuServer::Impl::DispatchMediaSignal(ConnState& c, protocol::MediaSignalRequest& req) {
+  const MediaAction action = req.action();
   if (c.channel.empty()) {
     RespondError(c, req.request_id, action, err::kNotInChannel, "join a voice channel first");
     return;

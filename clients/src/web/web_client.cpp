@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -90,6 +91,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     want_camera_ = config_.publish_camera;
     want_screen_ = config_.publish_screen;
     want_native_ = config_.publish_screen && config_.screen.native && config_.desktop;
+    fault_rng_ = env.rng.Fork("fault_points");  // fault points never shift env.rng's draws
   }
 
   ~Impl() override {
@@ -370,7 +372,40 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     }
     const protocol::ServerMessage& message = decoded.value();
     if (observer_) observer_->OnServerMessage(message);
+    if (MaybeDelayNotification(message)) return;
     std::visit([this](const auto& m) { Handle(m); }, message);
+  }
+
+  // Fault point (client_fault_points.h): a new_producer / producer_closed handled later.
+  bool MaybeDelayNotification(const protocol::ServerMessage& message) {
+    const ClientFaultPoints& f = config_.fault_points;
+    if (!f.any() || env_.Now() >= f.until) return false;
+    if (!std::holds_alternative<protocol::NewProducer>(message) &&
+        !std::holds_alternative<protocol::ProducerClosed>(message)) {
+      return false;
+    }
+    if (delayed_.size() >= kMaxDelayedNotifications || !fault_rng_.Bernoulli(f.notification_delay_probability)) {
+      return false;
+    }
+    const auto delay = sim::TimeDelta::Micros(
+        1 + static_cast<int64_t>(fault_rng_.UniformInt(static_cast<uint64_t>(f.notification_delay_max.us()))));
+    const uint64_t op = ++next_delayed_;
+    delayed_[op] = DelayedNotification{session_, message};
+    if (env_.trace) {
+      env_.trace->RecordText(env_.Now(), sim::TraceKind::kEvent, env_.trace->Intern("client/" + config_.username),
+                             "fault_point notification_delay " + std::to_string(delay.us()) + " us");
+    }
+    PostIn(delay, [op](Impl* self) { self->DeliverDelayed(op); });
+    return true;
+  }
+
+  void DeliverDelayed(uint64_t op) {
+    auto it = delayed_.find(op);
+    if (it == delayed_.end()) return;
+    DelayedNotification d = std::move(it->second);
+    delayed_.erase(it);
+    if (d.session != session_) return;  // the connection it came on is over
+    std::visit([this](const auto& m) { Handle(m); }, d.message);
   }
 
   void OnClosed(std::string_view reason) override {
@@ -1502,6 +1537,15 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   std::map<std::string, std::unique_ptr<AudioReceiver>> receivers_;   // by producer id
   std::map<uint32_t, std::string> ssrc_to_producer_;
   std::vector<protocol::NewProducer> queued_;
+  // Fault points (client_fault_points.h).
+  struct DelayedNotification {
+    uint64_t session = 0;
+    protocol::ServerMessage message;
+  };
+  static constexpr std::size_t kMaxDelayedNotifications = 1024;
+  sim::Rng fault_rng_{0};
+  std::map<uint64_t, DelayedNotification> delayed_;
+  uint64_t next_delayed_ = 0;
   std::vector<std::unique_ptr<Endpoint>> dead_endpoints_;  // after Endpoint's definition
   // Video.
   bool send_requested_ = false;                       // create_webrtc_transport(send) issued

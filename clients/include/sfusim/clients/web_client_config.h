@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sfusim/clients/camera_config.h"
+#include "sfusim/clients/client_fault_points.h"
 #include "sfusim/clients/client_mutants.h"
 #include "sfusim/clients/native/fallback_thresholds.h"
 #include "sfusim/clients/reconnect_policy.h"
@@ -31,6 +32,7 @@ struct WebClientConfig {
   bool publish_screen = false;     // share the screen on every media setup (Start/StopScreenShare)
   ScreenConfig screen;
   ClientMutants mutants;           // defects switched on (client_mutants.h); all off by default
+  ClientFaultPoints fault_points;  // code-level faults (client_fault_points.h); all off by default
   FallbackThresholds thresholds;   // the native sender's fallback thresholds
 };
 

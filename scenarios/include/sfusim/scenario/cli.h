@@ -19,6 +19,15 @@
 //   --trace DIR/trace.jsonl. Prints one summary line; a failing run also prints what failed, its
 //   seed and its reproduce line. Exit 0 passed, 1 failed, 2 bad input (an unknown mutant is named
 //   with the list of mutants).
+// - Swarm and fault points (swarm.h), for run, sweep and check-determinism: `--swarm` plays the
+//   scenario with the seed's swarm draw merged in (ranges: the scenario's `swarm` object, then
+//   `--swarm-kinds K,L` and `--swarm-loss-max P`), adds "swarm" to result.json and the flags to the
+//   reproduce line, prints the draw's summary beside a failing run; `run --emit-scenario FILE`
+//   writes the drawn scenario (a plain scenario file: `run FILE --seed N` replays the same run).
+//   `--fault-points` turns on DefaultFaultPoints when the scenario has no fault_points. The swarm
+//   flags need --swarm, and --fault-points is refused with --swarm (the draw decides): exit 2.
+//   `sweep --swarm --emit-scenario DIR` copies each failing run's drawn scenario into DIR as
+//   <scenario>-swarm-<seed>.json.
 // - `check-determinism FILE [--seed N]`: two runs; exit 0 when the trace hashes and the results
 //   (wall_s aside) are equal, else 1 with the simulated time and the first diverging trace record
 //   of each run (sim::FirstDivergence).

@@ -148,6 +148,10 @@ struct RunResult {
   std::string reproduce;
   // Run on real sockets in real time (`run --real`): trace_hash is then not reproducible.
   bool real = false;
+  // A swarm run's draw (swarm.h: DrawSwarm().record) as compact JSON text; "" = not a swarm run
+  // (then result.json has no "swarm" field). Fault points in effect, as JSON text; "" = none.
+  std::string swarm;
+  std::string fault_points;
 
   // passed = every invariant, SLO and expected event passed.
   bool ComputePassed() const;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sfusim/scenario/link_settings.h"
+#include "sfusim/scenario/swarm_settings.h"
 
 namespace sfusim::scenario {
 
@@ -233,6 +234,8 @@ struct Scenario {
   Network network;
   std::vector<TimelineEntry> timeline;  // default []
   Expectations expect;
+  std::optional<FaultPointSettings> fault_points;  // the file's "fault_points" (default: none)
+  std::optional<SwarmRanges> swarm;                // the file's "swarm": ranges for --swarm (default: none)
 
   const Participant* FindParticipant(std::string_view id) const;
   const Channel* FindChannel(std::string_view id) const;

@@ -23,6 +23,13 @@
 //   starts a fresh SfuServer (same config, channel codecs as changed so far).
 // - Invariants: the scenario's list ("all" = every name); fallback_iff_thresholds is checked when
 //   some desktop participant shares its screen natively, and listed as not applicable otherwise.
+// - Fault points (the scenario's fault_points, swarm_settings.h) become SfuConfig::fault_points
+//   (every SFU generation) and each client's WebClientConfig::fault_points, and result.json's
+//   "fault_points". With lost_response on, restart_recovers' bound for every action is one request
+//   timeout (10 s) longer (a lost response costs the client a timeout before it starts over), and a
+//   request timeout of a client in voice is itself a disruption ("request_timeout") it must recover
+//   from. A request timeout always counts as a disturbance of the client for no_stuck_state.
+//   Without fault points nothing of this changes a run (the trace is byte-identical).
 // - Run() may be called once. It returns false with `error` only when the world cannot be built
 //   (an SFU that will not start, a pcap file that cannot be written); a failing scenario is a
 //   RunResult with passed = false.

@@ -45,6 +45,13 @@ struct SweepCommandOptions {
   std::string junit_file;  // "" = none
   std::string self_exe;    // the sfusim program the runs use
   bool tty = false;
+  // Swarm / fault points: flags every run gets (--swarm, --swarm-kinds K, --fault-points, ...; they
+  // are in each run's reproduce line). A swarm run writes its drawn scenario as
+  // .../seed-N/swarm-scenario.json; with emit_dir, each failing one is copied to
+  // emit_dir/<scenario>-swarm-<seed>.json. Failing swarm runs print their draw's summary.
+  std::vector<std::string> run_args;
+  bool swarm = false;
+  std::string emit_dir;  // "" = none
 };
 
 int RunSweepCommand(const SweepCommandOptions& options, std::ostream& out, std::ostream& err);

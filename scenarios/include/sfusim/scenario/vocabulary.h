@@ -38,8 +38,14 @@ inline constexpr std::array<std::string_view, 17> kActionNames = {
     "screen_on", "screen_off",  "set_channel_codec", "encoder_faults", "send_raw"};
 
 // ---- Object fields (what the loader accepts; anything else is an "unknown field" problem) ----
-inline constexpr std::array<std::string_view, 9> kScenarioFields = {
-    "$schema", "name", "description", "duration_s", "sfu", "participants", "network", "timeline", "expect"};
+inline constexpr std::array<std::string_view, 11> kScenarioFields = {
+    "$schema", "name", "description", "duration_s", "sfu", "participants", "network", "timeline", "expect",
+    "fault_points", "swarm"};
+inline constexpr std::array<std::string_view, 6> kFaultPointFields = {
+    "lost_response", "slow_worker", "slow_worker_ms", "notification_delay", "notification_delay_max_ms", "until_s"};
+inline constexpr std::array<std::string_view, 13> kSwarmFields = {
+    "kinds", "loss_max", "burst_len_max", "jitter_ms_max", "capacity_kbps_min", "capacity_kbps_max", "faults_max",
+    "min_gap_s", "partition_s_max", "down_s_max", "step_s_max", "quiet_tail_s", "judge"};
 inline constexpr std::array<std::string_view, 2> kSfuFields = {"workers", "channels"};
 inline constexpr std::array<std::string_view, 2> kChannelFields = {"id", "opus"};
 inline constexpr std::array<std::string_view, 3> kOpusFields = {"bitrate", "dtx", "fec"};

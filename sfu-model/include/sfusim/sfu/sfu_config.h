@@ -9,6 +9,7 @@
 #include "sfusim/protocol/limits.h"
 #include "sfusim/protocol/rtp_parameters/router_capabilities.h"
 #include "sfusim/sfu/sfu_constants.h"
+#include "sfusim/sfu/sfu_fault_points.h"
 #include "sfusim/sfu/sfu_mutants.h"
 
 namespace sfusim::sfu {
@@ -19,6 +20,7 @@ struct SfuConfig {
   std::map<std::string, protocol::OpusSettings> channels;  // known channels; others get defaults
   std::string auth_secret = "sfusim";
   SfuMutants mutants;
+  SfuFaultPoints fault_points;  // all off by default (sfu_fault_points.h)
 };
 
 }  // namespace sfusim::sfu

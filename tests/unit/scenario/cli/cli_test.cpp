@@ -125,11 +125,12 @@ TEST_CASE("help in all its spellings", "[cli]") {
   Cli topic = Run({"help", "sweep"});
   CHECK(topic.code == 0);
   CHECK(topic.out.rfind("usage: sfusim sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] "
-                        "[--junit FILE] [--timeout-s S]\n", 0) == 0);
+                        "[--junit FILE] [--timeout-s S] [--swarm [--swarm-kinds K,L] [--swarm-loss-max P] "
+                        "[--emit-scenario DIR]] [--fault-points]\n", 0) == 0);
   Cli flag = Run({"run", "--help"});
   CHECK(flag.code == 0);
-  CHECK(flag.out.rfind("usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--real]\n",
-                       0) == 0);
+  CHECK(flag.out.rfind("usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] "
+                       "[--swarm [--swarm-kinds K,L] [--swarm-loss-max P] [--emit-scenario FILE]] [--fault-points]\n", 0) == 0);
   Cli unknown = Run({"help", "fly"});
   CHECK(unknown.code == 2);
   CHECK(unknown.err == "sfusim help: unknown command 'fly'\n");
@@ -198,7 +199,7 @@ TEST_CASE("flag syntax: missing values, repeats, values on switches, --", "[cli]
   CHECK(Run({"run", kValid, "--pcap=yes"}).err == "sfusim run: --pcap: takes no value, got 'yes'\n");
   CHECK(Run({"run"}).err ==
         "sfusim run: missing argument (usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] "
-        "[--trace] [--real])\n");
+        "[--trace] [--real] [--swarm [--swarm-kinds K,L] [--swarm-loss-max P] [--emit-scenario FILE]] [--fault-points])\n");
   CHECK(Run({"run", kValid, kValid}).err.rfind("sfusim run: unexpected argument '", 0) == 0);
   // After "--" everything is a file name, even if it starts with a dash.
   Cli dashed = Run({"validate", "--", "-weird.json"});

@@ -156,7 +156,7 @@ TEST_CASE("keys with / and ~ are escaped in pointers", "[loader][fields]") {
   LoadResult r = LoadWith([](json& j) { j["a/b~c"] = 1; });
   REQUIRE_PROBLEM(r, "/a~1b~0c", "unknown_field",
                   "unknown field \"a/b~c\" (expected one of: $schema, name, description, duration_s, sfu, participants, "
-                  "network, timeline, expect)");
+                  "network, timeline, expect, fault_points, swarm)");
 }
 
 TEST_CASE("missing required fields are named where they belong", "[loader][fields]") {
