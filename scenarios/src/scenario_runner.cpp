@@ -16,10 +16,13 @@
 #include "sfusim/clients/web_client.h"
 #include "sfusim/scenario/invariants/consumer_has_producer.h"
 #include "sfusim/scenario/invariants/consumer_seq_continuous.h"
+#include "sfusim/scenario/invariants/degradation_ladder_order.h"
 #include "sfusim/scenario/invariants/fallback_iff_thresholds.h"
+#include "sfusim/scenario/invariants/every_producer_consumed.h"
 #include "sfusim/scenario/invariants/membership_maps_agree.h"
 #include "sfusim/scenario/invariants/router_follows_codec_settings.h"
 #include "sfusim/scenario/invariants/no_consumer_outlives_producer.h"
+#include "sfusim/scenario/invariants/no_internal_error_text.h"
 #include "sfusim/scenario/invariants/no_stuck_state.h"
 #include "sfusim/scenario/invariants/no_voice_activity_echo.h"
 #include "sfusim/scenario/invariants/one_camera_one_screen.h"
@@ -284,10 +287,15 @@ class ScenarioRunner::World : public sfu::SfuObserver {
   }
   void OnServerMessage(const std::string& id, const protocol::ServerMessage& m) {
     if (const auto* r = std::get_if<protocol::MediaSignalResponse>(&m)) {
-      if (r->is_error()) ++errors_received_[id];
+      if (r->is_error()) {
+        ++errors_received_[id];
+        const auto& e = std::get<protocol::MediaSignalError>(r->outcome);
+        error_text_.OnError(Now(), id, e.code, e.message);
+      }
       if (r->request_id) one_response_.OnResponse(Now(), id, *r->request_id);
-    } else if (std::holds_alternative<protocol::SignalingErrorNotice>(m)) {
+    } else if (const auto* n = std::get_if<protocol::SignalingErrorNotice>(&m)) {
       ++errors_received_[id];
+      error_text_.OnError(Now(), id, n->code, n->message);
     } else if (const auto* s = std::get_if<protocol::VoiceUserSpeaking>(&m)) {
       echo_.OnVoiceUserSpeaking(Now(), id, s->channel_id, s->username, s->speaking);
     }
@@ -305,6 +313,7 @@ class ScenarioRunner::World : public sfu::SfuObserver {
         c->native_state = std::string(clients::NativeSenderStateName(clients::NativeSenderState::kRunning));
       }
       fallback_.OnSenderStarted(at, id);
+      ladder_order_.OnSenderStarted(id);
     } else if (name == "sender_stopped") {
       if (c) c->native_state = std::string(clients::NativeSenderStateName(clients::NativeSenderState::kStopped));
       fallback_.OnSenderStopped(at, id);
@@ -320,6 +329,7 @@ class ScenarioRunner::World : public sfu::SfuObserver {
       }
       fallback_.OnFallback(at, id, reason);
     } else if (name == "degradation_changed") {
+      ladder_order_.OnDegradationChanged(at, id, reason);
       if (auto level = ParseLevel(reason); level && c) RecordLevel(*c, *level);
     }
   }
@@ -349,7 +359,9 @@ class ScenarioRunner::World : public sfu::SfuObserver {
     double at = Now();
     for (const auto& [id, p] : s.producers) {
       if (p.kind == protocol::MediaKind::kVideo) video_producers_.insert(id);
+      producer_since_.emplace(id, at);
     }
+    NoteResumes(at, s);
     membership_.Check(at, s);
     has_producer_.Check(at, s);
     outlives_.Check(at, s);
@@ -357,6 +369,33 @@ class ScenarioRunner::World : public sfu::SfuObserver {
     ssrc_.Check(at, s);
     router_settings_.Check(at, s);
   }
+
+  // A video consumer seen unpaused for the first time: when its receiver should soon render
+  // (video.first_frame_after_resume_ms_max). Keyed by SFU generation and consumer id.
+  void NoteResumes(double at, const sfu::SfuSnapshot& s) {
+    for (const auto& [cid, consumer] : s.consumers) {
+      if (consumer.paused) continue;
+      auto pit = s.producers.find(consumer.producer_id);
+      if (pit == s.producers.end() || pit->second.kind != protocol::MediaKind::kVideo) continue;
+      auto key = std::make_pair(sfu_generation_, cid);
+      if (resumed_.count(key) || resumes_.size() >= kMaxResumes) continue;
+      resumed_.insert(key);
+      auto receiver = s.usernames.find(consumer.user_id);
+      auto sender = s.usernames.find(pit->second.user_id);
+      if (receiver == s.usernames.end() || sender == s.usernames.end()) continue;
+      const std::string source = pit->second.source == protocol::MediaSource::kScreen ? "screen" : "camera";
+      resumes_.push_back(Resume{receiver->second, sender->second + "/" + source, at});
+    }
+  }
+  struct Resume {
+    std::string receiver;
+    std::string stream;  // "<sender>/<camera|screen>", the receiver's video_stats key
+    double at_s = 0;
+  };
+  static constexpr std::size_t kMaxResumes = 100'000;
+  std::set<std::pair<int, std::string>> resumed_;
+  std::map<std::string, double> producer_since_;  // producer id -> first seen (this SFU generation)
+  std::vector<Resume> resumes_;
 
   bool BuildWorld(std::string* error);
   bool StartSfu(std::string* error);
@@ -443,6 +482,9 @@ class ScenarioRunner::World : public sfu::SfuObserver {
   RestartRecovers restart_recovers_;
   NoStuckState no_stuck_;
   FallbackIffThresholds fallback_;
+  DegradationLadderOrder ladder_order_;
+  EveryProducerConsumed every_consumed_;
+  NoInternalErrorText error_text_;
   static constexpr std::size_t kMaxLevelSeconds = 24 * 3600;
   std::set<std::string> video_producers_;  // ids of every video producer seen (for the counts below)
   uint64_t video_consumer_rtp_ = 0;        // consumer RTP events of video producers the checkers saw
@@ -540,6 +582,7 @@ bool ScenarioRunner::World::StartSfu(std::string* error) {
   sfu_ = std::make_unique<sfu::SfuServer>(env, std::move(config));
   sfu_->SetObserver(this);
   checked_version_ = UINT64_MAX;
+  producer_since_.clear();  // ids start over in a new SFU
   std::string e;
   if (!sfu_->Start(&e)) {
     if (error) *error = "the SFU did not start: " + e;
@@ -865,6 +908,16 @@ void ScenarioRunner::World::Finish(RunResult* result) {
       co.final_phase = std::string(clients::ToString(c.client->phase()));
       co.media_complete = c.client->media_complete();
       for (const auto& [key, v] : c.client->video_stats()) co.video[key] = ToObservation(key, v);
+      for (const Resume& r : resumes_) {
+        auto stats = c.client->video_stats().find(r.stream);
+        if (r.receiver != id || stats == c.client->video_stats().end()) continue;
+        const auto at_us = static_cast<int64_t>(r.at_s * 1e6);
+        const auto& renders = stats->second.render_times_us;
+        auto first = std::lower_bound(renders.begin(), renders.end(), at_us);
+        if (first != renders.end()) {
+          co.video[r.stream].first_frame_after_resume_ms.push_back(static_cast<double>(*first - at_us) / 1000.0);
+        }
+      }
       if (auto st = c.client->native_status()) {
         c.native_seen = true;
         c.native_state = std::string(clients::NativeSenderStateName(st->state));
@@ -911,6 +964,16 @@ void ScenarioRunner::World::Finish(RunResult* result) {
     }
     o.clients[id] = std::move(co);
   }
+  if (sfu_) {
+    std::set<std::string> settled;
+    for (const auto& [id, c] : clients_) {
+      if (c.in_voice && c.client && c.client->phase() == clients::ClientPhase::kActive && c.client->media_complete() &&
+          c.last_disturbance_s <= end_s - kConsumeSettleS) {
+        settled.insert(id);
+      }
+    }
+    every_consumed_.Check(end_s, sfu_->Snapshot(), settled, producer_since_);
+  }
   one_response_.Finish(end_s);
   fallback_.Finish(end_s);
   std::stable_sort(events_.begin(), events_.end(),
@@ -927,7 +990,8 @@ void ScenarioRunner::World::Finish(RunResult* result) {
 
   const std::vector<const InvariantChecker*> checkers = {
       &membership_, &has_producer_, &outlives_,  &camera_screen_, &ssrc_,     &paused_silent_,
-      &seq_continuous_, &one_response_, &echo_, &restart_recovers_, &no_stuck_, &fallback_, &router_settings_};
+      &seq_continuous_, &one_response_, &echo_, &restart_recovers_, &no_stuck_, &fallback_, &router_settings_,
+      &ladder_order_, &error_text_, &every_consumed_};
   // fallback_iff_thresholds applies when some desktop participant shares its screen natively.
   bool has_native_share = false;
   for (const Participant& p : scenario_.participants) has_native_share |= SharesNatively(p);
@@ -939,7 +1003,7 @@ void ScenarioRunner::World::Finish(RunResult* result) {
   }
   for (std::string_view name : kInvariantNames) {
     if (!wanted.count(std::string(name))) continue;
-    if (name == "fallback_iff_thresholds" && !has_native_share) {
+    if ((name == "fallback_iff_thresholds" || name == "degradation_ladder_order") && !has_native_share) {
       r.invariants_not_applicable.push_back(NotApplicable{std::string(name), std::string(kNotApplicableFallback)});
       continue;
     }

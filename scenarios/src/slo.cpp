@@ -138,6 +138,15 @@ SloVerdict EvaluateSlo(const Slo& slo, const RunObservations& o) {
   } else if (slo.metric == "video.keyframe_after_pli_ms_max") {
     video_value(false, "PLIs sent but no key frame answered them",
                 [](const VideoStreamObservation& s) { return VideoKeyframeAfterPliMsMax(s); });
+  } else if (slo.metric == "video.first_frame_after_resume_ms_max") {
+    video_value(false, "no frame rendered after a resume", [](const VideoStreamObservation& s) -> std::optional<double> {
+      if (s.first_frame_after_resume_ms.empty()) return std::nullopt;
+      return *std::max_element(s.first_frame_after_resume_ms.begin(), s.first_frame_after_resume_ms.end());
+    });
+  } else if (slo.metric == "video.nacks_sent") {
+    video_value(false, "", [](const VideoStreamObservation& s) {
+      return std::optional<double>(static_cast<double>(s.nacks_sent));
+    });
   } else if (slo.metric == "video.kbps_mean") {
     double from = 0;
     double to = o.end_s;

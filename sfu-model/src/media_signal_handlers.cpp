@@ -3,6 +3,7 @@
 // session, and the teardown of a connection's producers, consumers and transports.
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <utility>
 
 #include "sfu_server_impl.h"
@@ -103,7 +104,18 @@ std::vector<protocol::NewProducer> SfuServer::Impl::ChannelProducers(const Route
                                                                      uint64_t except_conn) const {
   std::vector<const ProducerState*> list;
   for (const auto& [id, p] : router.producers) {
-    if (p.conn_key != except_conn) list.push_back(&p);
+    if (p.conn_key == except_conn) continue;
+    if (config_.mutants.producer_owner_lookup_skip) {
+      // Mutant: the owner is looked up among the channel's members from the second one on (an
+      // off-by-one), and a producer whose owner is "not found" is silently skipped.
+      auto mit = members_.find(router.channel);
+      bool found = false;
+      if (mit != members_.end() && !mit->second.empty()) {
+        for (auto k = std::next(mit->second.begin()); k != mit->second.end(); ++k) found |= *k == p.conn_key;
+      }
+      if (!found) continue;
+    }
+    list.push_back(&p);
   }
   std::sort(list.begin(), list.end(), [](const ProducerState* a, const ProducerState* b) { return IdLess(a->id, b->id); });
   std::vector<protocol::NewProducer> out;
@@ -348,6 +360,13 @@ void SfuServer::Impl::Consume(ConnState& c, RouterState& router, const protocol:
   auto params = protocol::GetConsumerRtpParameters(producer.rtp_parameters, m.rtp_capabilities, ssrc);
   if (!params.ok()) {
     router.ssrcs.erase(ssrc);
+    if (config_.mutants.error_text_leak) {
+      // Mutant: the library's error goes to the client as it is, named by the function that failed.
+      RespondError(c, req.request_id, req.action(), err::kCannotConsume,
+                   "protocol::GetConsumerRtpParameters() failed: " + params.error().code + ": " +
+                       params.error().message);
+      return;
+    }
     RespondError(c, req.request_id, req.action(), err::kCannotConsume, "/rtp_capabilities: cannot receive this producer");
     return;
   }
@@ -494,6 +513,14 @@ void SfuServer::Impl::CloseConnMedia(ConnState& c, bool notify) {
 
 // --- native sender (PROTOCOL.md §3) ---------------------------------------------------------
 uint32_t SfuServer::Impl::NativeSsrc(const ConnState& c, const RouterState& router) const {
+  if (config_.mutants.ssrc_prefix) {
+    // Mutant: the first 4 bytes of the id (zero-padded), as they are, not made unique.
+    uint32_t prefix = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      prefix = (prefix << 8) | (i < c.user_id.size() ? static_cast<uint8_t>(c.user_id[i]) : 0u);
+    }
+    return prefix;
+  }
   // From the whole id (a hash of every byte), never 0, unique in the router.
   const auto digest = protocol::Sha256::Hash(AsBytes("native/" + c.user_id));
   uint32_t ssrc = protocol::ReadBe32(digest.data());

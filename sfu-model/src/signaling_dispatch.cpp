@@ -50,6 +50,18 @@ void SfuServer::Impl::OnMessage(SignalingConnection& sig, std::string_view text)
   ++counters_.messages_received;
   protocol::DecodeDiagnostics diag;
   auto decoded = protocol::DecodeClientMessage(text, &diag);
+  if (!decoded.ok() && config_.mutants.unbounded_preferred_codecs && c->authenticated &&
+      diag.action == MediaAction::kCreateNativeSenderSession && decoded.error().code == err::kTooManyItems &&
+      diag.pointer == "/preferred_codecs") {
+    // Mutant: no bound on the list, the request is served. (sfusim's decoder stops at the bound
+    // and keeps no list, so the session is created with none given: H.264; what a client sees is
+    // the defect's effect: no error, a native session.)
+    protocol::MediaSignalRequest unbounded;
+    unbounded.request_id = diag.request_id;
+    unbounded.body = protocol::CreateNativeSenderSessionRequest{};
+    HandleMediaSignal(*c, unbounded);
+    return;
+  }
   if (!decoded.ok()) {
     ++counters_.decode_errors;
     if (diag.media_signal && c->authenticated && !c->limiter.Allow(env_.Now().us())) {

@@ -138,6 +138,17 @@ void SfuServer::Impl::RestartWorker(int w) {
     ++router->generation;
     BuildCaps(*router, config_.mutants.router_cache ? router->opus : ChannelSettings(channel));
     router->alive = true;
+    if (config_.mutants.membership_lost_on_restart) {
+      // Mutant: the channel's membership lived with the worker and is gone (both maps, so they
+      // agree); nobody is told, so the loop below finds no member to send media_router_reset to.
+      auto lost = members_.find(channel);
+      if (lost != members_.end()) {
+        for (uint64_t k : lost->second) {
+          if (ConnState* c = Conn(k)) c->channel.clear();
+        }
+        members_.erase(lost);
+      }
+    }
     const protocol::MediaRouterReset reset{channel, std::string(protocol::kResetReasonWorkerCrashed),
                                            router->generation};
     auto mit = members_.find(channel);

@@ -77,6 +77,7 @@ void NackTracker::Prune(sim::Timestamp now) {
 }
 
 sim::TimeDelta NackTracker::reorder_wait() const {
+  if (no_reorder_wait_) return sim::TimeDelta::Zero();
   const auto scaled = sim::TimeDelta::MillisF(max_reorder_.ms_f() * kNackReorderWaitFactor);
   return std::clamp(scaled, kNackMinReorderWait, kNackMaxReorderWait);
 }

@@ -32,6 +32,7 @@ VideoReceiver::VideoReceiver(sim::Env env, VideoReceiverConfig config, VideoStre
       stats_(stats),
       decoder_(std::move(decoder)),
       source_(config.content, config.source_seed),
+      nack_(config.nack_without_reorder_wait),
       self_(std::make_shared<VideoReceiver*>(this)) {
   ++stats_->receivers;
 }
@@ -145,7 +146,7 @@ void VideoReceiver::Restart(uint16_t seq, sim::Timestamp now) {
   }
   depacketizer_.Flush();
   ProcessDepacketizerOutput(now);
-  nack_ = NackTracker();
+  nack_ = NackTracker(config_.nack_without_reorder_wait);
   nack_.SetRtt(rtt_);
   given_up_.clear();
   first_fed_.reset();

@@ -86,7 +86,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
         config_(std::move(config)),
         backoff_rng_(env.rng.Fork("reconnect")),
         ssrc_rng_(env.rng.Fork("ssrc")),
-        backoff_(config_.reconnect, &backoff_rng_),
+        backoff_(BackoffPolicy(config_), &backoff_rng_),
         alive_(std::make_shared<Impl*>(this)) {
     want_camera_ = config_.publish_camera;
     want_screen_ = config_.publish_screen;
@@ -176,7 +176,8 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     if (want_screen_ && want_native_ == path_native) return;
     if (want_screen_) StopScreenShare();
     want_screen_ = true;
-    want_native_ = path_native;  // a retry of native after a fallback is allowed (no sticky flag)
+    // A retry of native after a fallback is allowed (no sticky flag; the mutant has one).
+    want_native_ = path_native && !(config_.mutants.sticky_native_flag && native_attempted_);
     fallback_pending_ = false;
     SyncVideo();
   }
@@ -237,6 +238,14 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   ClientObserver* observer_ = nullptr;
   ClientPhase phase_ = ClientPhase::kIdle;
   ConnectionStateMachine csm_;
+  // The reconnect policy; the backoff_no_cap mutant lifts its maximum delay.
+  static ReconnectPolicy BackoffPolicy(const WebClientConfig& config) {
+    ReconnectPolicy p = config.reconnect;
+    if (config.mutants.backoff_no_cap) p.max_delay = sim::TimeDelta::Seconds(kUncappedBackoffS);
+    return p;
+  }
+  static constexpr int64_t kUncappedBackoffS = 24 * 3600;  // "no maximum" within any run
+  bool native_attempted_ = false;  // the sticky_native_flag mutant's flag
   sim::Rng backoff_rng_;
   sim::Rng ssrc_rng_;
   ReconnectBackoff backoff_;
@@ -1156,6 +1165,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     np.rtp_target = *target;
     np.thresholds = config_.thresholds;
     np.mutants = config_.mutants;
+    native_attempted_ = true;
     np.seed = VideoSourceSeed(config_.username, kVideoSourceScreen);
     const uint64_t generation = ++native_generation_;
     auto created = NativeScreenShare::Create(
@@ -1225,6 +1235,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     rc.abs_capture_time_id = vp.abs_capture_time_id;
     rc.content = rem.source == protocol::MediaSource::kScreen ? VideoContent::kScreen : VideoContent::kCamera;
     rc.source_seed = VideoSourceSeed(rem.username, SourceName(rem.source));
+    rc.nack_without_reorder_wait = config_.mutants.nack_for_reorder;
     auto receiver = VideoReceiver::Create(env_.Sub("video_receiver/" + key), rc, &video_stats_[key]);
     if (!receiver.ok()) return false;
     VideoReceiver* vr = receiver.value().get();

@@ -28,7 +28,7 @@ struct MutantSpec {
   std::string_view what;  // one line
 };
 
-inline constexpr std::array<MutantSpec, 12> kMutants = {{
+inline constexpr std::array<MutantSpec, 20> kMutants = {{
     {"consumer-leak", true, "consumers are not closed with their producer"},
     {"transport-replace", true, "a second transport for a direction silently replaces the first"},
     {"producer-limit-race", true, "check-then-create race on the one-camera/one-screen limit"},
@@ -39,8 +39,16 @@ inline constexpr std::array<MutantSpec, 12> kMutants = {{
     {"no-keyframe-on-resume", false, "resuming a video consumer does not request a key frame"},
     {"pli-unthrottled", false, "PLI/FIR from consumers reach the producer unthrottled"},
     {"rate-limiter-no-reset", false, "the media_signal rate limiter never resets"},
+    {"ssrc-prefix", true, "the native SSRC is the first 4 bytes of the connection id, not unique"},
+    {"unbounded-preferred-codecs", true, "create_native_sender_session takes a preferred_codecs list of any length"},
+    {"error-text-leak", true, "an internal library error's text is sent to the client"},
+    {"membership-lost-on-restart", true, "a worker restart loses its channels' membership, nobody told"},
+    {"producer-owner-lookup-skip", true, "the recv transport's producer batch skips the first member's producers"},
     {"fallback-never", false, "the native sender never falls back"},
     {"ladder-wrong-order", false, "the degradation ladder lowers bitrate, then tier, then fps"},
+    {"sticky-native-flag", true, "after a native attempt every screen share takes the browser path"},
+    {"nack-for-reorder", false, "the video receiver NACKs mere reordering (no reorder wait)"},
+    {"backoff-no-cap", false, "the reconnect backoff has no maximum delay"},
 }};
 
 bool ApplyMutant(std::string_view name, Mutants& mutants);

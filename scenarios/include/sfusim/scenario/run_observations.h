@@ -38,6 +38,9 @@ struct VideoStreamObservation {
   double freeze_total_s = 0;
   std::optional<double> fps;             // rendered frames / active seconds; nullopt: none rendered
   std::optional<double> first_frame_s;   // when the first frame was rendered
+  // Per resume of a consumer of this stream (the SFU's state showed it unpaused): the time to the
+  // first frame rendered after it (a resumed video consumer asks for a key frame, PROTOCOL.md §1).
+  std::vector<double> first_frame_after_resume_ms;
   int width = 0, height = 0;             // of the last decoded frame
   std::map<std::string, TimeSeries> series;  // "kbps", "fps", "psnr_db", "delay_ms"
 };

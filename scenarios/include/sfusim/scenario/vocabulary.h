@@ -7,7 +7,7 @@
 // renaming one breaks users' files.
 // - Metrics: SCENARIO.md's list, plus sfusim's additions (metrics.h defines them): video.kbps_mean,
 //   video.kbps_end_mean, video.first_frame_after_join_s, video.key_frames_sent,
-//   sfu.key_frame_requests_throttled. `participant` is the receiver and `from` the sender; a metric says
+//   sfu.key_frame_requests_throttled, video.first_frame_after_resume_ms_max, video.nacks_sent. `participant` is the receiver and `from` the sender; a metric says
 //   which of the two apply to it, the range its value lies in (a bound outside it is a mistake), and
 //   whether it is a video feature (informational: tools can tell audio-only scenarios apart).
 // - Invariants: DESIGN.md's "Invariants" section, one name each (the README lists them).
@@ -119,7 +119,7 @@ struct MetricInfo {
 
 inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 
-inline constexpr std::array<MetricInfo, 23> kMetrics = {{
+inline constexpr std::array<MetricInfo, 25> kMetrics = {{
     {"audio.recovery_s", true, true, false, 0, kUnbounded},
     {"audio.delay_ms_p50", true, true, false, 0, kUnbounded},
     {"audio.delay_ms_p95", true, true, false, 0, kUnbounded},
@@ -135,6 +135,8 @@ inline constexpr std::array<MetricInfo, 23> kMetrics = {{
     {"video.kbps_mean", true, true, true, 0, kUnbounded},      // sfusim's addition (metrics.h)
     {"video.kbps_end_mean", true, true, true, 0, kUnbounded},  // sfusim's addition (metrics.h)
     {"video.first_frame_after_join_s", true, true, true, 0, kUnbounded},  // sfusim's addition
+    {"video.first_frame_after_resume_ms_max", true, true, true, 0, kUnbounded},  // sfusim's addition
+    {"video.nacks_sent", true, true, true, 0, kUnbounded},                    // sfusim's addition
     // Sender-side: the sending participant is `participant`.
     {"video.key_frames_sent", true, false, true, 0, kUnbounded},  // sfusim's addition
     // Sender-side: the sharing participant is `participant`.
@@ -150,7 +152,7 @@ inline constexpr std::array<MetricInfo, 23> kMetrics = {{
 const MetricInfo* FindMetric(std::string_view name);
 
 // ---- Invariants (DESIGN.md "Invariants"; checked continuously during a run) ----
-inline constexpr std::array<std::string_view, 13> kInvariantNames = {
+inline constexpr std::array<std::string_view, 16> kInvariantNames = {
     "membership_maps_agree",          // connection -> channel and channel -> users agree
     "consumer_has_producer",          // every consumer's producer exists, in the same channel
     "no_consumer_outlives_producer",  // a producer's close closes its consumers
@@ -164,6 +166,9 @@ inline constexpr std::array<std::string_view, 13> kInvariantNames = {
     "fallback_iff_thresholds",        // fallback fires when, and only when, the thresholds are crossed
     "no_stuck_state",                 // every started sender ends running, stopped or fallen back
     "router_follows_codec_settings",  // a join after a codec change gets a router with the new settings
+    "degradation_ladder_order",       // the native ladder lowers fps, tier, bitrate; climbs back in reverse
+    "no_internal_error_text",         // errors carry stable codes and never leak internal library text
+    "every_producer_consumed",        // a settled member consumes every other member's producer
 };
 
 // ---- Events (result.json `events`, expect.events `name`) ----

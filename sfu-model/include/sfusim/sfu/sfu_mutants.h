@@ -13,6 +13,20 @@
 //   pli_unthrottled      every PLI/FIR from a consumer reaches the producer (no minimum interval)
 //   rate_limiter_no_reset the media_signal rate limiter's window never slides: after 80 events a
 //                        connection is limited for good
+// More known defects of PROTOCOL.md:
+//   ssrc_prefix          the native sender's SSRC is the first 4 bytes of the connection id, not a
+//                        hash of all of it, and is not made unique in the router ("u-10" and
+//                        "u-100" collide)
+//   unbounded_preferred_codecs create_native_sender_session accepts a preferred_codecs list of any
+//                        length (the decoder's bound is bypassed) instead of refusing it
+//   error_text_leak      an internal library error (a consume whose capabilities do not match) is
+//                        sent to the client as the library's own text, named by its C++ function
+//   membership_lost_on_restart a worker restart loses the voice membership of its channels (both
+//                        maps) without telling the members: nobody gets media_router_reset
+//   producer_owner_lookup_skip the batch of existing producers sent with a new recv transport looks
+//                        each owner up among the channel's members starting one past the first (an
+//                        off-by-one), so the first member's producers (lowest connection key: the
+//                        earliest connected) are silently skipped
 #pragma once
 
 namespace sfusim::sfu {
@@ -28,6 +42,11 @@ struct SfuMutants {
   bool no_keyframe_on_resume = false;
   bool pli_unthrottled = false;
   bool rate_limiter_no_reset = false;
+  bool ssrc_prefix = false;
+  bool unbounded_preferred_codecs = false;
+  bool error_text_leak = false;
+  bool membership_lost_on_restart = false;
+  bool producer_owner_lookup_skip = false;
 
   bool operator==(const SfuMutants&) const = default;
 };

@@ -486,7 +486,8 @@ TEST_CASE("expectations: metrics, participants, after, bounds", "[loader][expect
                   "unknown metric \"audio.mose\" (expected audio.recovery_s, audio.delay_ms_p50, audio.delay_ms_p95, "
                   "audio.concealed_ratio, audio.no_data_ratio, audio.mos, video.psnr_db_p50, video.freeze_count, video.freeze_total_s, "
                   "video.fps, video.delay_ms_p95, video.keyframe_after_pli_ms_max, video.kbps_mean, video.kbps_end_mean, "
-                  "video.first_frame_after_join_s, video.key_frames_sent, screen.fallback_triggered_s, "
+                  "video.first_frame_after_join_s, video.first_frame_after_resume_ms_max, video.nacks_sent, "
+                  "video.key_frames_sent, screen.fallback_triggered_s, "
                   "screen.degradation_level_max, signaling.errors, signaling.timeouts, rejoin_s_max, "
                   "sfu.consumers_leaked, sfu.key_frame_requests_throttled; did you mean \"audio.mos\"?)");
   REQUIRE_PROBLEM(r, "/expect/slo/1/min", "out_of_range", "audio.mos lies in [1, 5], so min 7 can never be met");

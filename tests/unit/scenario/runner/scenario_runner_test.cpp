@@ -6,6 +6,7 @@
 #include "sfusim/scenario/result_json.h"
 #include "sfusim/scenario/scenario_loader.h"
 #include "sfusim/scenario/scenario_runner.h"
+#include "sfusim/scenario/vocabulary.h"
 
 using namespace sfusim::scenario;
 
@@ -50,9 +51,10 @@ TEST_CASE("a two-party call with a leave runs, passes, and is deterministic", "[
   CHECK(r.scenario == "two-party");
   CHECK(r.seed == 5);
   CHECK(r.sim_s == 8);
-  CHECK(r.invariants.size() == 12);
-  REQUIRE(r.invariants_not_applicable.size() == 1);
+  CHECK(r.invariants.size() == kInvariantNames.size() - 2);
+  REQUIRE(r.invariants_not_applicable.size() == 2);  // no native screen share
   CHECK(r.invariants_not_applicable[0].name == "fallback_iff_thresholds");
+  CHECK(r.invariants_not_applicable[1].name == "degradation_ladder_order");
   CHECK(r.reproduce == "sfusim run two-party.json --seed 5");
   CHECK(r.passed);
   CHECK(r.metrics.participants.at("alice").streams.count("bob") == 1);

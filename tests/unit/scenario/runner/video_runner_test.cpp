@@ -74,9 +74,10 @@ TEST_CASE("a camera is received, measured and checked", "[runner][video]") {
   CHECK(r.metrics.sfu.at("video_consumer_rtp_checked") > 0);
   CHECK(Find(r, "paused_consumer_silent")->passed);
   CHECK(Find(r, "consumer_seq_continuous")->passed);
-  // No native sender: fallback_iff_thresholds does not apply.
-  REQUIRE(r.invariants_not_applicable.size() == 1);
+  // No native sender: fallback_iff_thresholds and degradation_ladder_order do not apply.
+  REQUIRE(r.invariants_not_applicable.size() == 2);
   CHECK(r.invariants_not_applicable[0].name == "fallback_iff_thresholds");
+  CHECK(r.invariants_not_applicable[1].name == "degradation_ladder_order");
   CHECK(r.passed);
 }
 
@@ -89,6 +90,8 @@ TEST_CASE("a native share falls back on encoder failures, judged by the sender i
   const InvariantVerdict* fallback = Find(r, "fallback_iff_thresholds");
   REQUIRE(fallback);
   CHECK(fallback->passed);
+  REQUIRE(Find(r, "degradation_ladder_order"));
+  CHECK(Find(r, "degradation_ladder_order")->passed);
   CHECK(Find(r, "no_stuck_state")->passed);
   CHECK(HasEvent(r, "carol", "sender_started"));
   CHECK(HasEvent(r, "carol", "encode_error"));

@@ -57,6 +57,8 @@ class NackTracker {
   };
 
   NackTracker() = default;
+  // The nack_for_reorder mutant (client_mutants.h): no reorder wait, a gap is NACKed at once.
+  explicit NackTracker(bool no_reorder_wait) : no_reorder_wait_(no_reorder_wait) {}
 
   Arrival OnPacket(uint16_t seq, sim::Timestamp now);
   void SetRtt(sim::TimeDelta rtt);
@@ -94,6 +96,7 @@ class NackTracker {
   sim::TimeDelta rtt_ = kDefaultVideoRtt;
   sim::TimeDelta max_reorder_ = sim::TimeDelta::Zero();
   NackTrackerCounters counters_;
+  bool no_reorder_wait_ = false;
 };
 
 }  // namespace sfusim::clients

@@ -66,6 +66,8 @@ struct VideoReceiverConfig {
   VideoContent content = VideoContent::kCamera;  // of the remote source, to regenerate it
   uint64_t source_seed = 0;
   bool measure_psnr = true;  // off: no reference rendering (stamps are still read)
+  // The nack_for_reorder mutant (client_mutants.h): NACK a gap at once, without the reorder wait.
+  bool nack_without_reorder_wait = false;
 };
 
 struct VideoReceiverCounters {
