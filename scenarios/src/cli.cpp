@@ -83,12 +83,12 @@ constexpr std::span<const FlagSpec> kNoFlags;
 constexpr std::size_t kMany = 100'000;
 
 constexpr CommandSpec kCommands[] = {
-    {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--swarm [--swarm-kinds K,L] "
+    {"run", "run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--real] [--swarm [--swarm-kinds K,L] "
             "[--swarm-loss-max P] [--emit-scenario FILE]] [--fault-points]",
      "one run: writes DIR/result.json (default DIR sfusim-results/<scenario>/seed-<N>); --swarm: faults drawn "
      "from the seed on top of the scenario (only invariants judged unless its swarm.judge is all), "
      "--emit-scenario writes them as a plain scenario file; --fault-points: the SFU's and clients' code-level "
-     "fault points on",
+     "fault points on; --real: every participant a real client on loopback sockets, in real time",
      kRunFlags, 1, 1},
     {"sweep", "sweep FILE_OR_DIR --seeds A..B [--shard I/N] [--jobs J] [--out DIR] [--junit FILE] [--timeout-s S] "
               "[--swarm [--swarm-kinds K,L] [--swarm-loss-max P] [--emit-scenario DIR]] [--fault-points]",

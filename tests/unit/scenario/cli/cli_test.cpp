@@ -129,7 +129,7 @@ TEST_CASE("help in all its spellings", "[cli]") {
                         "[--emit-scenario DIR]] [--fault-points]\n", 0) == 0);
   Cli flag = Run({"run", "--help"});
   CHECK(flag.code == 0);
-  CHECK(flag.out.rfind("usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] "
+  CHECK(flag.out.rfind("usage: sfusim run FILE [--seed N] [--out DIR] [--mutant NAME] [--pcap] [--trace] [--real] "
                        "[--swarm [--swarm-kinds K,L] [--swarm-loss-max P] [--emit-scenario FILE]] [--fault-points]\n", 0) == 0);
   Cli unknown = Run({"help", "fly"});
   CHECK(unknown.code == 2);
@@ -322,7 +322,9 @@ TEST_CASE("run: parses everything, checks the scenario, runs it and writes resul
   CHECK(unknown.err == "sfusim run: --mutant: unknown mutant 'consumer-lek' (did you mean consumer-leak?); mutants: "
                        "consumer-leak, transport-replace, producer-limit-race, router-cache, no-worker-health, voice-echo, "
                        "paused-forwarding, no-keyframe-on-resume, pli-unthrottled, rate-limiter-no-reset, "
-                       "fallback-never, ladder-wrong-order\n");
+                       "ssrc-prefix, unbounded-preferred-codecs, error-text-leak, membership-lost-on-restart, "
+                       "producer-owner-lookup-skip, fallback-never, ladder-wrong-order, sticky-native-flag, "
+                       "nack-for-reorder, backoff-no-cap\n");
   CHECK(Run({"run", kValid, "--out="}).err == "sfusim run: --out: expected a directory, got ''\n");
 
   CHECK(Run({"run", kLibraryDir.string()}).err ==

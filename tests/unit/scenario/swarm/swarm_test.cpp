@@ -312,7 +312,7 @@ TEST_CASE("a swarm run: result.json has the draw, the emitted file replays the s
   for (auto it = rc["swarm"]["links"].begin(); it != rc["swarm"]["links"].end(); ++it) CHECK(it.value()["loss"] <= 0.05);
 }
 
-TEST_CASE("--fault-points turns the defaults on, recorded in the scenario the run plays", "[swarm][cli]") {
+TEST_CASE("fault points flag (--fault-points) turns the defaults on, recorded in the scenario the run plays", "[swarm][cli]") {
   fs::path dir = TmpDir("fault-points");
   CliRun plain = Cli({"run", kClean, "--out", (dir / "plain").string()});
   REQUIRE(plain.scenarios.size() == 1);
