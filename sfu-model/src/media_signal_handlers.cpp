@@ -340,6 +340,34 @@ void SfuServer::Impl::CreateProducer(ConnState& c, RouterState& router, const st
   Changed();
 }
 
+
+ConsumerState& SfuServer::Impl::AddConsumer(ConnState& c, RouterState& router, ProducerState& producer,
+                                            TransportState& t, uint32_t ssrc, bool paused) {
+  const std::string id = "c-" + std::to_string(++next_consumer_);
+  ConsumerState& consumer = router.consumers[id];
+  consumer.id = id;
+  consumer.key = ++next_consumer_key_;
+  consumer.conn_key = c.key;
+  consumer.user_id = c.user_id;
+  consumer.producer_id = producer.id;
+  consumer.channel = router.channel;
+  consumer.transport_id = t.id;
+  consumer.kind = producer.kind;
+  consumer.ssrc = ssrc;
+  consumer.clock_rate = producer.forwarder->clock_rate_hz();
+  consumer.paused = paused;
+  const auto initial_seq = static_cast<uint16_t>(env_.rng.UniformInt(1 << 15));
+  const auto initial_ts = static_cast<uint32_t>(env_.rng.NextU64());
+  producer.forwarder->AddConsumer(consumer.key, ssrc, initial_seq, initial_ts);
+  if (!paused) producer.forwarder->SetPaused(consumer.key, false);
+  producer.consumers.insert(id);
+  router.consumer_by_key[consumer.key] = id;
+  router.consumer_by_ssrc[ssrc] = id;
+  t.consumers.insert(id);
+  c.consumers.insert(id);
+  ++counters_.consumers_created;
+  return consumer;
+}
 void SfuServer::Impl::Consume(ConnState& c, RouterState& router, const protocol::MediaSignalRequest& req,
                               const protocol::MediaConsumeRequest& m) {
   auto pit = router.producers.find(m.producer_id);
@@ -370,29 +398,10 @@ void SfuServer::Impl::Consume(ConnState& c, RouterState& router, const protocol:
     RespondError(c, req.request_id, req.action(), err::kCannotConsume, "/rtp_capabilities: cannot receive this producer");
     return;
   }
-  const std::string id = "c-" + std::to_string(++next_consumer_);
-  ConsumerState& consumer = router.consumers[id];
-  consumer.id = id;
-  consumer.key = ++next_consumer_key_;
-  consumer.conn_key = c.key;
-  consumer.user_id = c.user_id;
-  consumer.producer_id = producer.id;
-  consumer.channel = router.channel;
-  consumer.transport_id = c.recv_transport;
-  consumer.kind = producer.kind;
-  consumer.ssrc = ssrc;
-  consumer.clock_rate = producer.forwarder->clock_rate_hz();
-  consumer.paused = true;
-  const auto initial_seq = static_cast<uint16_t>(env_.rng.UniformInt(1 << 15));
-  const auto initial_ts = static_cast<uint32_t>(env_.rng.NextU64());
-  producer.forwarder->AddConsumer(consumer.key, ssrc, initial_seq, initial_ts);
+  ConsumerState& consumer =
+      AddConsumer(c, router, producer, *router.transports.at(c.recv_transport), ssrc, /*paused=*/true);
+  const std::string& id = consumer.id;
   if (config_.mutants.paused_forwarding) producer.forwarder->SetPaused(consumer.key, false);
-  producer.consumers.insert(id);
-  router.consumer_by_key[consumer.key] = id;
-  router.consumer_by_ssrc[ssrc] = id;
-  router.transports.at(c.recv_transport)->consumers.insert(id);
-  c.consumers.insert(id);
-  ++counters_.consumers_created;
   Trace("consumer " + id + " " + c.user_id + " of " + producer.id);
   protocol::MediaConsumeResult result;
   result.consumer_id = id;

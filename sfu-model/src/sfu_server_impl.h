@@ -157,6 +157,10 @@ class SfuServer::Impl final : public SfuServerImplBase,
                              protocol::RtpParameters rtp, bool native);
   void CreateProducer(ConnState& c, RouterState& router, const std::optional<std::string>& request_id,
                       const protocol::MediaProduceRequest& m);
+  // Registers a consumer of `producer` for connection c on transport t (router maps, transport,
+  // connection, the forwarder's route with a random initial seq/timestamp); `paused` as it starts.
+  ConsumerState& AddConsumer(ConnState& c, RouterState& router, ProducerState& producer, TransportState& t,
+                             uint32_t ssrc, bool paused);
   void Consume(ConnState& c, RouterState& router, const protocol::MediaSignalRequest& req,
                const protocol::MediaConsumeRequest& m);
   void ResumeConsumer(ConnState& c, RouterState& router, const protocol::MediaSignalRequest& req,
