@@ -124,19 +124,41 @@ std::string Show(const ChildProcess& p, const std::string& out, const std::strin
 // A started gst-launch receiver needs a moment before its udpsrc listens.
 constexpr sim::TimeDelta kReceiverStartup = sim::TimeDelta::Seconds(1);
 
+// GStreamer's signaling is done for it: a raw client on its own socket set joins the channel.
+struct GstPeer {
+  sim::AsioNet net;
+  RawSignalingClient signaling;
+  explicit GstPeer(RealSfu& s) : net(&s.loop, kLoopback), signaling(&s.loop, &net) {
+    std::string error;
+    const bool joined = signaling.Join(s.address, s.config.auth_secret, "gst", kChannel, &error);
+    INFO(error);
+    REQUIRE(joined);
+  }
+};
+
+// Ends a gst-launch receiver with an EOS (-e turns SIGINT into one) so it flushes, checks that it
+// exited cleanly without an ERROR line, and returns its stdout.
+std::string StopReceiver(ChildProcess& receiver, const std::string& out_path, const std::string& err_path) {
+  receiver.Signal(SIGINT);
+  const bool ended = receiver.Wait(kReceiverExitTimeoutS);
+  const std::string out = ReadFile(out_path), err = ReadFile(err_path);
+  INFO(Show(receiver, out, err));
+  CHECK(ended);
+  CHECK(receiver.exit_status() == 0);
+  CHECK(CountLinesWith(out + err, "ERROR") == 0);
+  return out;
+}
+
 TEST_CASE("GStreamer H.264 into a native plain transport: a web client decodes it, GStreamer decodes what the SFU forwards") {
   RequireGstreamer();
   RealSfu s;
   RealWebClient viewer(s, "viewer", /*microphone=*/false);
   REQUIRE(s.loop.RunUntil([&] { return viewer.client->phase() == clients::ClientPhase::kActive; }, kSetupTimeout));
 
-  // GStreamer's signaling is done for it: a raw client joins and opens the native session.
-  sim::AsioNet gst_net(&s.loop, kLoopback);
-  RawSignalingClient gst(&s.loop, &gst_net);
+  // GStreamer's raw client joins and opens the native session.
+  GstPeer peer(s);
+  RawSignalingClient& gst = peer.signaling;
   std::string error;
-  const bool joined = gst.Join(s.address, s.config.auth_secret, "gst", kChannel, &error);
-  INFO(error);
-  REQUIRE(joined);
   auto session = gst.Request({{"action", "create_native_sender_session"}, {"preferred_codecs", {"video/H264"}}}, &error);
   REQUIRE(session);
   const auto ssrc = (*session)["ssrc"].get<uint32_t>();
@@ -183,14 +205,7 @@ TEST_CASE("GStreamer H.264 into a native plain transport: a web client decodes i
   REQUIRE(sent);
   CHECK(sender.exit_status() == 0);
 
-  // Stop the receiver with an EOS (-e turns SIGINT into one) so it flushes and exits cleanly.
-  receiver.Signal(SIGINT);
-  const bool receiver_ended = receiver.Wait(kReceiverExitTimeoutS);
-  const std::string rout = ReadFile(recv_out), rerr = ReadFile(recv_err);
-  INFO(Show(receiver, rout, rerr));
-  CHECK(receiver_ended);
-  CHECK(receiver.exit_status() == 0);
-  CHECK(CountLinesWith(rout + rerr, "ERROR") == 0);
+  const std::string rout = StopReceiver(receiver, recv_out, recv_err);
 
   const auto& k = s.sfu->counters();
   // Loopback loses nothing here, but if the kernel dropped a packet, each loss may cost a frame:
@@ -226,12 +241,9 @@ TEST_CASE("GStreamer decodes the Opus a web client publishes, through a plain co
   RealSfu s;
   RealWebClient talker(s, "talker", /*microphone=*/true);
   REQUIRE(s.loop.RunUntil([&] { return talker.client->phase() == clients::ClientPhase::kActive; }, kSetupTimeout));
-  sim::AsioNet gst_net(&s.loop, kLoopback);
-  RawSignalingClient gst(&s.loop, &gst_net);
+  GstPeer peer(s);
+  RawSignalingClient& gst = peer.signaling;
   std::string error;
-  const bool joined = gst.Join(s.address, s.config.auth_secret, "gst", kChannel, &error);
-  INFO(error);
-  REQUIRE(joined);
   const auto snap = s.sfu->Snapshot();
   const std::string producer_id = ProducerOf(snap, UserIdOf(snap, "talker"), protocol::MediaSource::kMicrophone);
   REQUIRE(!producer_id.empty());
@@ -257,13 +269,7 @@ TEST_CASE("GStreamer decodes the Opus a web client publishes, through a plain co
   // End the consumer first (the gst connection leaves), then let what is in flight arrive.
   gst.Close();
   s.loop.RunFor(kDrain);
-  receiver.Signal(SIGINT);
-  const bool receiver_ended = receiver.Wait(kReceiverExitTimeoutS);
-  const std::string rout = ReadFile(recv_out), rerr = ReadFile(recv_err);
-  INFO(Show(receiver, rout, rerr));
-  CHECK(receiver_ended);
-  CHECK(receiver.exit_status() == 0);
-  CHECK(CountLinesWith(rout + rerr, "ERROR") == 0);
+  const std::string rout = StopReceiver(receiver, recv_out, recv_err);
   const uint64_t forwarded = s.watch->forwarded().at(plain->consumer_id);
   const std::size_t decoded = CountLinesWith(rout, kFakesinkBufferLine);
   INFO("forwarded " << forwarded << " Opus packets, GStreamer decoded " << decoded << " frames");
