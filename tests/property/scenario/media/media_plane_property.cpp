@@ -17,7 +17,7 @@
 //   SFUSIM_FUZZ_SOAK_S=N                     repeat rounds with fresh seeds for N wall-clock seconds
 //   SFUSIM_MEDIAPROP_SCENARIO_OUT=FILE       on a failure, write the shrunk case's scenario there
 //   SFUSIM_MEDIAPROP_VERBOSE=1               one line per case: what it ran and what was decoded
-// A failure prints the shrunk case as a scenario file (run it: sfusim run FILE --seed 1) and
+// A failure prints the shrunk case as a scenario file with its seed (sfusim run FILE --seed N) and
 // RapidCheck's reproduce string (RC_PARAMS="reproduce=...").
 #include <catch2/catch.hpp>
 #include <rapidcheck.h>
@@ -44,13 +44,14 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Cases per round in the CTest run: about 30 s under ASan on the 2-core machine.
-constexpr int kDefaultCases = 6;
+// Cases per round in the CTest run: about 1 s of CPU each under ASan (20-25 s in all).
+constexpr int kDefaultCases = 20;
 constexpr double kDelayMsMax = 80;       // one-way base delay per link, [0, max]
 constexpr double kFaultAtMaxS = 4;       // faults start in [kSwarmStartS, this]
 constexpr double kMinCaseS = 6;          // a case without faults
 constexpr int kMaxFaults = 2;
-constexpr int kFullSize = 100;  // RapidCheck's largest default size: inRange draws over the whole range
+constexpr int kFullSize = 100;
+constexpr int kMaxSeed = 1'000'000;  // the run's seed (loss patterns, jitter draws), in [1, max]  // RapidCheck's largest default size: inRange draws over the whole range
 constexpr int kLinkCapacityKbps = 5000;  // before any capacity step
 constexpr int kQueueMs = 300;
 // The camera: small, so OpenH264 under ASan stays cheap; stamps read back at this size.
@@ -153,7 +154,7 @@ Json GenScenario() {
   const double duration = faults == 0 ? kMinCaseS : std::ceil(end + kFaultQuietTailS);
   Json doc = Json::object();
   doc["name"] = "media-plane-property";
-  doc["description"] = "a shrunk case of tests/property/scenario/media (run it with --seed 1)";
+  doc["description"] = "a case of tests/property/scenario/media (run it with the --seed it printed)";
   doc["duration_s"] = duration;
   doc["sfu"] = {{"workers", 2}, {"channels", Json::array({Json{{"id", "lobby"}}})}};
   doc["participants"] = participants;
@@ -191,7 +192,7 @@ Mutants MutantsFromEnv() {
 }
 
 // Runs one case; returns what failed (empty: it passed).
-std::vector<std::string> RunCase(const Json& doc, const Mutants& mutants, const std::string& mutant_name) {
+std::vector<std::string> RunCase(const Json& doc, uint64_t seed, const Mutants& mutants, const std::string& mutant_name) {
   LoadResult loaded = LoadScenarioJson(nlohmann::json::parse(doc.dump()));
   if (!loaded.ok()) {
     std::vector<std::string> out{"the generated scenario does not load (a generator bug):"};
@@ -199,7 +200,7 @@ std::vector<std::string> RunCase(const Json& doc, const Mutants& mutants, const 
     return out;
   }
   RunOptions options;
-  options.seed = 1;
+  options.seed = seed;
   options.mutants = mutants;
   options.mutant_name = mutant_name;
   std::vector<std::string> failures;
@@ -246,6 +247,7 @@ TEST_CASE("media plane: invariants hold and every receiver's media is decoded or
   long cases = 0;
   do {
     Json last_failed;
+    uint64_t last_seed = 1;
     std::vector<std::string> last_failures;
     rc::detail::TestMetadata meta;
     meta.id = meta.description = "media plane property" + (rounds ? " round " + std::to_string(rounds) : "");
@@ -253,9 +255,11 @@ TEST_CASE("media plane: invariants hold and every receiver's media is decoded or
                                                     // Full-range draws from the first case on (a few
                                                     // cases must cover the ranges); shrinking still works.
                                                     const Json doc = *rc::gen::resize(kFullSize, rc::gen::exec(GenScenario));
-                                                    std::vector<std::string> failures = RunCase(doc, mutants, mutant_name);
+                                                    const auto seed = static_cast<uint64_t>(*rc::gen::inRange(1, kMaxSeed + 1));
+                                                    std::vector<std::string> failures = RunCase(doc, seed, mutants, mutant_name);
                                                     if (!failures.empty()) {
                                                       last_failed = doc;
+                                                      last_seed = seed;
                                                       last_failures = failures;
                                                     }
                                                     std::string all;
@@ -268,7 +272,7 @@ TEST_CASE("media plane: invariants hold and every receiver's media is decoded or
     if (result.template is<rc::detail::FailureResult>()) {
       rc::detail::printResultMessage(result, std::cerr);
       // The last failing case RapidCheck ran is the shrunk one.
-      std::cerr << "\nShrunk failing case as a scenario file (sfusim run FILE --seed 1"
+      std::cerr << "\nShrunk failing case as a scenario file (sfusim run FILE --seed " << last_seed
                 << (mutant_name.empty() ? "" : " --mutant " + mutant_name) << "):\n"
                 << last_failed.dump(2) << "\nWhat failed:\n";
       for (const std::string& f : last_failures) std::cerr << "  " << f << "\n";
