@@ -974,6 +974,11 @@ void ScenarioRunner::World::Finish(RunResult* result) {
     }
     every_consumed_.Check(end_s, sfu_->Snapshot(), settled, producer_since_);
   }
+  if (options_.inspect_client) {
+    for (const auto& [id, c] : clients_) {
+      if (c.client) options_.inspect_client(id, *c.client);
+    }
+  }
   one_response_.Finish(end_s);
   fallback_.Finish(end_s);
   std::stable_sort(events_.begin(), events_.end(),

@@ -31,10 +31,9 @@ constexpr double kDefaultNotificationDelay = 0.2;
 constexpr double kDefaultNotificationDelayMaxMs = 1000;
 // A capacity step's way back when the base link has no capacity (unlimited): 1 Gbit/s.
 constexpr double kUnlimitedKbps = 1'000'000;
-// A capacity step on a link without a queue bound gets one, so the queue cannot grow without end.
-constexpr double kStepQueueMs = 400;
-constexpr double kPartitionMinS = 0.5;
-constexpr double kStepMinS = 1;
+constexpr double kStepQueueMs = kSwarmStepQueueMs;
+constexpr double kPartitionMinS = kSwarmPartitionMinS;
+constexpr double kStepMinS = kSwarmStepMinS;
 constexpr int kMaxPlacementTries = 1000;
 
 // v rounded to a multiple of unit (a power of ten), as the nearest double to that decimal (so that

@@ -29,6 +29,10 @@ AudioReceiver::AudioReceiver(sim::Env env, AudioReceiverConfig config, AudioStre
 AudioReceiver::~AudioReceiver() { Stop(); }
 
 void AudioReceiver::Stop() {
+  if (!stopped_) {
+    // What is still buffered is never played: count it, so the stream's packet ledger closes.
+    stats_->packets_discarded += jitter_buffer_.size();
+  }
   stopped_ = true;
   if (timer_.valid()) env_.scheduler->Cancel(timer_);
   timer_ = sim::EventId{};
@@ -67,6 +71,7 @@ void AudioReceiver::OnRtp(const protocol::RtpPacketView& view, sim::Timestamp ar
   }
   const auto payload = view.payload();
   p.payload.assign(payload.begin(), payload.end());
+  const uint64_t discarded_before = jitter_buffer_.discarded();
   switch (jitter_buffer_.Insert(std::move(p))) {
     case JitterBuffer::InsertResult::kInserted:
       ++stats_->packets_received;
@@ -81,6 +86,7 @@ void AudioReceiver::OnRtp(const protocol::RtpPacketView& view, sim::Timestamp ar
       ++stats_->packets_overflow;
       break;
   }
+  stats_->packets_discarded += jitter_buffer_.discarded() - discarded_before;
   if (!timer_started_ && jitter_buffer_.started()) {
     timer_started_ = true;
     next_tick_ = std::max(jitter_buffer_.first_playout_time(), env_.Now());
@@ -101,7 +107,9 @@ void AudioReceiver::Tick() {
     if (auto self = weak.lock()) (*self)->Tick();
   });
 
+  const uint64_t discarded_before = jitter_buffer_.discarded();
   JitterBuffer::Frame frame = jitter_buffer_.NextFrame(now);
+  stats_->packets_discarded += jitter_buffer_.discarded() - discarded_before;
   stats_->packets_lost += frame.newly_lost;
   if (frame.dropped_one) ++stats_->frames_dropped;
   std::span<int16_t> pcm(pcm_);
@@ -112,6 +120,7 @@ void AudioReceiver::Tick() {
       auto n = decoder_.Decode(frame.packet->payload, pcm);
       if (!n) {
         ++stats_->packets_invalid;
+        ++stats_->frames_undecodable;
         status = FrameStatus::kConcealed;
         (void)decoder_.Conceal(pcm);
       } else if (frame.packet->capture_time) {

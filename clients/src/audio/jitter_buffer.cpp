@@ -1,6 +1,7 @@
 #include "sfusim/clients/audio/jitter_buffer.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace sfusim::clients {
 namespace {
@@ -17,6 +18,7 @@ size_t HistorySlot(int64_t ext_seq) {
 void JitterBuffer::Reset() {
   started_ = false;
   consecutive_late_ = 0;
+  discarded_ += packets_.size();
   packets_.clear();
   std::fill(seq_seen_.begin(), seq_seen_.end(), -1);
   transit_us_.clear();
@@ -98,7 +100,7 @@ JitterBuffer::InsertResult JitterBuffer::Insert(JitterPacket packet) {
   consecutive_late_ = 0;
   if (packets_.size() >= kMaxPackets) return InsertResult::kOverflow;
   seq_seen_[slot] = ext_seq;
-  packets_.insert_or_assign(ext_ts, std::make_pair(ext_seq, std::move(packet)));
+  if (!packets_.insert_or_assign(ext_ts, std::make_pair(ext_seq, std::move(packet))).second) ++discarded_;
   return InsertResult::kInserted;
 }
 
@@ -106,7 +108,9 @@ JitterBuffer::Frame JitterBuffer::NextFrame(sim::Timestamp now) {
   Frame f;
   if (!started_) return f;
   offset_ = (now - sim::Timestamp::Zero()) - TsToTime(playout_ts_);
-  packets_.erase(packets_.begin(), packets_.lower_bound(playout_ts_ - kHalfFrame + 1));
+  const auto stale_end = packets_.lower_bound(playout_ts_ - kHalfFrame + 1);
+  discarded_ += static_cast<uint64_t>(std::distance(packets_.begin(), stale_end));
+  packets_.erase(packets_.begin(), stale_end);
 
   // The slot's packet: within half a frame of the playout position. A sender whose timestamps
   // moved off our 960-unit grid (restarted off-grid) is followed: the position snaps to it.

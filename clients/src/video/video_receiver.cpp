@@ -39,6 +39,13 @@ VideoReceiver::VideoReceiver(sim::Env env, VideoReceiverConfig config, VideoStre
 
 VideoReceiver::~VideoReceiver() {
   if (timer_.valid()) env_.scheduler->Cancel(timer_);
+  DiscardHeld();
+}
+
+void VideoReceiver::DiscardHeld() {
+  // Held packets are never depacketized now: say so, so that the stream's packet ledger closes.
+  stats_->packets_discarded += held_.size();
+  held_.clear();
 }
 
 void VideoReceiver::SetRtcpCallback(RtcpCallback send) { send_rtcp_ = std::move(send); }
@@ -56,6 +63,7 @@ sim::TimeDelta VideoReceiver::buffer_wait() const {
 
 void VideoReceiver::Stop() {
   stopped_ = true;
+  DiscardHeld();
   if (timer_.valid()) env_.scheduler->Cancel(timer_);
   timer_ = {};
   timer_at_.reset();
@@ -203,6 +211,7 @@ void VideoReceiver::GiveUpGap(sim::Timestamp now) {
 
 void VideoReceiver::Feed(int64_t seq, const Held& packet, sim::Timestamp now) {
   if (!first_fed_) first_fed_ = seq;
+  ++stats_->packets_depacketized;
   const protocol::Status status =
       depacketizer_.Insert(static_cast<uint16_t>(seq & 0xFFFF), packet.timestamp, packet.marker, packet.payload);
   if (!status.ok()) ++stats_->packets_invalid;
@@ -259,7 +268,10 @@ void VideoReceiver::DecodeFrame(const protocol::H264Frame& frame, sim::Timestamp
     RequestKeyFrame(now);
     return;
   }
-  if (!decoded->has_value()) return;
+  if (!decoded->has_value()) {
+    ++stats_->frames_no_output;
+    return;
+  }
   const I420View& picture = **decoded;
   if (frame.key_frame) {
     ++stats_->key_frames;

@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@
 #include "sfusim/scenario/scenario.h"
 #include "sfusim/scenario/mutant_names.h"
 #include "sfusim/sim/trace.h"
+
+namespace sfusim::clients {
+class WebClient;
+}  // namespace sfusim::clients
 
 namespace sfusim::scenario {
 
@@ -58,6 +63,11 @@ struct RunOptions {
   // pcap_dir must be "". Not deterministic: the result says "real": true. Check the scenario with
   // RealModeProblems (real_mode.h) first: actions that need the simulator are not played.
   bool real = false;
+  // Called at the end of the run (after the final checks, before the world is torn down) once per
+  // participant whose client exists, in participant-id order: lets a test read what the result
+  // does not carry (the clients' own stream stats: tests/property/scenario/media's ledgers).
+  // Empty = none. Changes nothing in the run or its result.
+  std::function<void(const std::string& participant, const clients::WebClient& client)> inspect_client;
 };
 
 class ScenarioRunner {

@@ -41,6 +41,13 @@
 namespace sfusim::scenario {
 
 inline constexpr double kSwarmStartS = 2;  // the first timeline fault comes after everyone joined
+// The lower ends of the ranges SwarmRanges leaves implicit (the upper ends are SwarmRanges' fields):
+// a partition lasts at least kSwarmPartitionMinS, a capacity step at least kSwarmStepMinS; a
+// capacity step on a link without a queue bound gets queue_ms kSwarmStepQueueMs, so the queue
+// cannot grow without end. Shared with tests/property/scenario/media, which draws from the same ranges.
+inline constexpr double kSwarmPartitionMinS = 0.5;
+inline constexpr double kSwarmStepMinS = 1;
+inline constexpr double kSwarmStepQueueMs = 400;
 
 struct SwarmDraw {
   nlohmann::ordered_json scenario;  // the plain scenario file of this run

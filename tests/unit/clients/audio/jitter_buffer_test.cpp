@@ -244,3 +244,25 @@ TEST_CASE("timestamps that move off the 960 grid are followed", "[jitter_buffer]
   CHECK(h.Count(FrameStatus::kNormal) == 37);  // the last 3 are still buffered
   for (const auto r : h.results) CHECK(r == JitterBuffer::InsertResult::kInserted);
 }
+
+TEST_CASE("the packet ledger closes: played + dropped + discarded + buffered = inserted", "[jitter_buffer]") {
+  Harness h;
+  for (int i = 0; i < 40; ++i) {
+    h.Deliver(Packet(i, Timestamp::Millis(20 * i + 10)));
+    // A second packet with slot 10's timestamp (another seq) replaces the first one: discarded.
+    if (i == 10) h.Deliver(Packet(10, Timestamp::Millis(20 * i + 11), std::nullopt, 60));
+  }
+  const auto ledger = [&] {
+    int inserted = 0, dropped = 0;
+    for (auto r : h.results) inserted += r == JitterBuffer::InsertResult::kInserted;
+    for (const auto& f : h.frames) dropped += f.dropped_one;
+    return static_cast<uint64_t>(inserted) ==
+           static_cast<uint64_t>(h.Count(FrameStatus::kNormal) + dropped) + h.jb.discarded() + h.jb.size();
+  };
+  CHECK(h.jb.size() > 0);  // still buffered, in the ledger
+  CHECK(ledger());
+  h.RunUntil(Timestamp::Millis(2000));
+  CHECK(h.jb.discarded() == 1);
+  CHECK(h.jb.size() == 0);
+  CHECK(ledger());
+}

@@ -9,6 +9,9 @@
 // - delay_ms: one mouth-to-ear sample per normally decoded frame (playout time - abs-capture-time),
 //   bounded by kMaxDelaySamples.
 // - seconds: per-second bins indexed by absolute simulated second (bin i covers [i s, i+1 s)).
+// - Packet ledger: every inserted packet (packets_received) is played normally (frames_normal +
+//   frames_undecodable), dropped by a shrink (frames_dropped), discarded (packets_discarded), or
+//   still in a live receiver's jitter buffer (at most JitterBuffer::kMaxPackets).
 // - concealed_ratio() = concealed / (normal + fec + concealed): frames that should have carried
 //   audio and were concealed; no_data frames (before the first packet, DTX/mute silence, nothing
 //   arriving while the sender was silent) are outside the ratio.
@@ -55,6 +58,10 @@ struct AudioStreamStats {
   uint64_t packets_overflow = 0;  // discarded because the jitter buffer was full
   uint64_t packets_duplicate = 0;
   uint64_t packets_invalid = 0;  // unparsable, wrong pt, undecodable
+  uint64_t frames_undecodable = 0;  // a played packet the decoder rejected (played as concealed)
+  // Inserted packets that were never played: discarded by the jitter buffer (JitterBuffer::discarded)
+  // or still buffered when their receiver stopped or was destroyed.
+  uint64_t packets_discarded = 0;
   uint64_t bytes_received = 0;
   uint32_t receivers = 0;  // AudioReceivers that wrote here (1 + re-creations)
   std::optional<sim::Timestamp> last_packet_time;  // arrival of the last accepted packet

@@ -98,6 +98,10 @@ class JitterBuffer {
   sim::TimeDelta target_delay() const { return target_delay_; }
   sim::TimeDelta buffer_delay() const { return offset_ - min_transit_; }
   size_t size() const { return packets_.size(); }
+  // Inserted packets that left the buffer without being played or dropped by a shrink: left behind
+  // the playout position, cleared by a resync, or replaced by another packet with the same
+  // timestamp. With dropped frames, played packets and size(), this closes the packet ledger.
+  uint64_t discarded() const { return discarded_; }
   uint64_t resyncs() const { return resyncs_; }
 
  private:
@@ -110,6 +114,7 @@ class JitterBuffer {
   void Reset();
 
   bool use_fec_ = true;
+  uint64_t discarded_ = 0;
   bool started_ = false;
   int consecutive_late_ = 0;
   int empty_conceal_run_ = 0;

@@ -97,7 +97,8 @@ class VideoReceiver {
   void OnRtp(const protocol::RtpPacketView& packet, sim::Timestamp now);
   void OnRtp(std::span<const uint8_t> packet, sim::Timestamp now);  // parses, then as above
   void SetRtt(sim::TimeDelta rtt);  // NACK retry spacing and packet-buffer wait
-  void Stop();                      // cancels the timer; later packets are ignored
+  void Stop();                      // cancels the timer; later packets are ignored; held packets
+                                    // count as packets_discarded
 
   sim::TimeDelta buffer_wait() const;
   bool waiting_for_key_frame() const { return need_key_frame_; }
@@ -139,6 +140,7 @@ class VideoReceiver {
   void Reschedule();
   std::optional<sim::Timestamp> GapDeadline() const;
   void SendRtcp(std::vector<uint8_t> rtcp);
+  void DiscardHeld();  // counts what is held as packets_discarded and drops it
 
   sim::Env env_;
   VideoReceiverConfig config_;

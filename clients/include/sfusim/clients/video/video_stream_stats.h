@@ -9,11 +9,18 @@
 //   packets_lost: packets the receiver gave up on (never arrived within the packet-buffer wait or
 //   were pushed out of a bound). packets_duplicate: a seq already held or already handed on;
 //   packets_late: a seq that arrived after the receiver had given up on it (not in received).
+//   packets_depacketized: accepted packets handed to the depacketizer (in seq order).
+//   packets_discarded: accepted packets still held (waiting for a gap) when their receiver was
+//   stopped or destroyed, so never depacketized. Ledger: packets_received = packets_depacketized
+//   + packets_discarded + the packets a live receiver still holds (at most kPacketBufferMaxPackets + 1).
 // - frames_received: access units completed from packets (all their packets present).
 //   frames_decoded: access units the decoder turned into a picture (= rendered frames).
 //   frames_lost: access units given up because packets were missing.
 //   frames_skipped: complete access units not decoded because the receiver was waiting for a key
 //   frame after a loss or a decode error. decode_errors: access units the decoder rejected.
+//   frames_no_output: access units the decoder accepted without returning a picture (a decoder
+//   with output delay; OpenH264 in our configuration has none). Ledger: frames_received =
+//   frames_decoded + frames_skipped + decode_errors + frames_no_output, exactly.
 //   key_frames: decoded IDR access units.
 // - nacks_sent: sequence numbers requested (a retry counts again); nack_packets: NACK RTCP packets;
 //   plis_sent: PLI RTCP packets (first and repeated).
@@ -80,6 +87,8 @@ struct VideoStreamStats {
   uint64_t packets_duplicate = 0;
   uint64_t packets_late = 0;     // arrived after the receiver had given up on them (not counted received)
   uint64_t packets_invalid = 0;  // unparsable, wrong pt/ssrc, bad H.264 payload
+  uint64_t packets_depacketized = 0;
+  uint64_t packets_discarded = 0;  // held when the receiver stopped (never depacketized)
   uint64_t bytes_received = 0;
   std::optional<sim::Timestamp> last_packet_time;
 
@@ -89,6 +98,7 @@ struct VideoStreamStats {
   uint64_t frames_lost = 0;
   uint64_t frames_skipped = 0;
   uint64_t decode_errors = 0;
+  uint64_t frames_no_output = 0;
   uint64_t key_frames = 0;
   uint64_t stamp_unreadable = 0;
 
