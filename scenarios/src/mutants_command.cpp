@@ -190,10 +190,11 @@ int RunMutantsCommand(const MutantsCommandOptions& o, std::ostream& out, std::os
     RunProcesses(jobs, {o.jobs, o.timeout_s}, [&](std::size_t i, const ProcessOutcome& p) {
       const Task& t = tasks[i];
       CellResult r = Judge(p, results[i], jobs[i].log_file, cols[t.col].file.empty());
-      const std::string who = t.row == kBaselineRow ? std::string("baseline") : o.mutants[t.row];
+      const bool unmutated = t.row == kBaselineRow;
+      const std::string who = unmutated ? std::string("baseline") : o.mutants[t.row];
       out << "  " << who << " x " << cols[t.col].name << ": "
-          << (r.cell == Cell::kKilled ? "killed (" + Join(r.killers, kKillersShown) + ")"
-              : r.cell == Cell::kSurvived ? std::string("survived")
+          << (r.cell == Cell::kKilled ? (unmutated ? "FAILED (" : "killed (") + Join(r.killers, kKillersShown) + ")"
+              : r.cell == Cell::kSurvived ? std::string(unmutated ? "passed" : "survived")
                                           : "error (" + Join(r.killers, kKillersShown) + "; log " + jobs[i].log_file + ")")
           << "\n"
           << std::flush;

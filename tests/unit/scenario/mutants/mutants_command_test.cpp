@@ -149,6 +149,7 @@ TEST_CASE("mutants: the fuzzer column runs for every mutant and unmutated, even 
   CHECK(j["baseline_failed"].empty());
   CHECK(out.str().find("fuzzer column: killed 1 of 3 mutants (voice-echo); survived: consumer-leak, "
                        "paused-forwarding; unmutated: passed") != std::string::npos);
+  CHECK(out.str().find("  baseline x fuzzer: passed\n") != std::string::npos);
   CHECK(out.str().find("scenario baselines not run; the unmutated model passed the fuzzer") != std::string::npos);
 }
 
@@ -167,5 +168,6 @@ TEST_CASE("mutants: an unmutated model that fails the fuzzer fails the command",
   CHECK(j["mutants"][0]["killed"] == true);
   CHECK(j["fuzzer"]["baseline"] == "failed");
   CHECK(j["baseline_failed"] == nlohmann::json{"fuzzer"});
+  CHECK(out.str().find("  baseline x fuzzer: FAILED (property)\n") != std::string::npos);
   CHECK(out.str().find("the UNMUTATED model failed: fuzzer") != std::string::npos);
 }
