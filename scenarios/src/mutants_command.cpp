@@ -164,6 +164,42 @@ std::string Join(const std::vector<std::string>& v, std::size_t limit) {
   return s;
 }
 
+char BaselineMark(Cell c) { return c == Cell::kSurvived ? 'p' : c == Cell::kKilled ? 'F' : Mark(c); }
+
+// A table cell's text: '|' would end the cell.
+std::string MarkdownCell(std::string s) {
+  for (std::size_t i = s.find('|'); i != std::string::npos; i = s.find('|', i + 2)) s.replace(i, 1, "\\|");
+  return s;
+}
+
+// OUT/mutants.md: the printed matrix as a Markdown table (a CI artifact one can read in a browser).
+bool WriteMarkdown(const std::string& file, const MutantsCommandOptions& o, const std::vector<Column>& cols,
+                   const std::vector<CellResult>& baseline, bool show_baseline,
+                   const std::vector<std::vector<CellResult>>& matrix, const std::vector<std::string>& killed_by,
+                   const std::string& summary) {
+  std::ofstream md(file, std::ios::trunc);
+  md << "# Kill matrix\n\nSeed " << o.seed << ". K killed, . survived, - not run, E error; unmutated: p passed, "
+     << "F failed.\n\nColumns:";
+  for (std::size_t c = 0; c < cols.size(); ++c) md << (c ? "," : "") << " " << (c + 1) << " `" << cols[c].name << "`";
+  md << "\n\n| mutant |";
+  for (std::size_t c = 0; c < cols.size(); ++c) md << " " << (c + 1) << " |";
+  md << " killed by |\n|---|";
+  for (std::size_t c = 0; c < cols.size(); ++c) md << ":-:|";
+  md << "---|\n";
+  if (show_baseline) {
+    md << "| (unmutated) |";
+    for (const CellResult& b : baseline) md << " " << BaselineMark(b.cell) << " |";
+    md << " |\n";
+  }
+  for (std::size_t r = 0; r < matrix.size(); ++r) {
+    md << "| " << o.mutants[r] << " |";
+    for (const CellResult& cr : matrix[r]) md << " " << Mark(cr.cell) << " |";
+    md << " " << MarkdownCell(killed_by[r]) << " |\n";
+  }
+  md << "\n" << summary;
+  return static_cast<bool>(md);
+}
+
 }  // namespace
 
 int RunMutantsCommand(const MutantsCommandOptions& o, std::ostream& out, std::ostream& err) {
@@ -252,7 +288,7 @@ int RunMutantsCommand(const MutantsCommandOptions& o, std::ostream& out, std::os
     out << pad("(none)", width) << " ";
     for (std::size_t c = 0; c < cols.size(); ++c) {
       const Cell b = baseline[c].cell;
-      out << " " << pad(std::string(1, b == Cell::kSurvived ? 'p' : b == Cell::kKilled ? 'F' : Mark(b)), 2);
+      out << " " << pad(std::string(1, BaselineMark(b)), 2);
     }
     out << "   (p passed, F failed" << (o.skip_baseline ? ", - not run" : "") << ")\n";
   }
@@ -280,20 +316,22 @@ int RunMutantsCommand(const MutantsCommandOptions& o, std::ostream& out, std::os
     mj.push_back({{"mutant", o.mutants[r]}, {"killed", killed}, {"cells", std::move(cells)}});
   }
   out << "\n";
+  std::vector<std::string> killed_by(rows);
   for (std::size_t r = 0; r < rows; ++r) {
     std::vector<std::string> by;
     for (std::size_t c = 0; c < cols.size(); ++c) {
       const CellResult& cr = matrix[r][c];
       if (cr.cell == Cell::kKilled) by.push_back(cols[c].name + " (" + Join(cr.killers, kKillersShown) + ")");
     }
-    out << pad(o.mutants[r], width) << "  " << (by.empty() ? std::string("SURVIVED") : "killed by " + Join(by, 4))
-        << "\n";
+    killed_by[r] = by.empty() ? std::string("SURVIVED") : "killed by " + Join(by, 4);
+    out << pad(o.mutants[r], width) << "  " << killed_by[r] << "\n";
   }
   std::vector<std::string> baseline_failed;
   for (std::size_t c = 0; c < cols.size(); ++c) {
     if (baseline_runs(c) && baseline[c].cell != Cell::kSurvived) baseline_failed.push_back(cols[c].name);
     error = error || baseline[c].cell == Cell::kError;
   }
+  std::ostringstream summary;  // printed and written to mutants.md
   // The fuzzer column on its own: which mutants the stateful model kills.
   std::vector<std::string> fuzzer_killed, fuzzer_survived;
   if (has_fuzzer) {
@@ -302,28 +340,27 @@ int RunMutantsCommand(const MutantsCommandOptions& o, std::ostream& out, std::os
       if (cell == Cell::kKilled) fuzzer_killed.push_back(o.mutants[r]);
       if (cell == Cell::kSurvived) fuzzer_survived.push_back(o.mutants[r]);
     }
-    out << "\nfuzzer column: killed " << fuzzer_killed.size() << " of " << rows << " mutants"
-        << (fuzzer_killed.empty() ? "" : " (" + Join(fuzzer_killed, fuzzer_killed.size()) + ")")
-        << (fuzzer_survived.empty() ? "" : "; survived: " + Join(fuzzer_survived, fuzzer_survived.size()))
-        << "; unmutated: "
-        << (baseline[scenario_cols].cell == Cell::kSurvived ? "passed"
-            : baseline[scenario_cols].cell == Cell::kKilled ? "FAILED"
-                                                            : "error")
-        << "\n";
+    const Cell b = baseline[scenario_cols].cell;
+    summary << "fuzzer column: killed " << fuzzer_killed.size() << " of " << rows << " mutants"
+            << (fuzzer_killed.empty() ? "" : " (" + Join(fuzzer_killed, fuzzer_killed.size()) + ")")
+            << (fuzzer_survived.empty() ? "" : "; survived: " + Join(fuzzer_survived, fuzzer_survived.size()))
+            << "; unmutated: " << (b == Cell::kSurvived ? "passed" : b == Cell::kKilled ? "FAILED" : "error") << "\n\n";
   }
-  out << "\nkilled " << (rows - survivors.size()) << " of " << rows << " mutants";
-  if (!survivors.empty()) out << "; survived: " << Join(survivors, survivors.size());
+  summary << "killed " << (rows - survivors.size()) << " of " << rows << " mutants";
+  if (!survivors.empty()) summary << "; survived: " << Join(survivors, survivors.size());
   if (o.skip_baseline && !baseline_failed.empty()) {
-    out << "; scenario baselines not run; the UNMUTATED model failed: " << Join(baseline_failed, baseline_failed.size());
+    summary << "; scenario baselines not run; the UNMUTATED model failed: " << Join(baseline_failed, baseline_failed.size());
   } else if (o.skip_baseline && has_fuzzer) {
-    out << "; scenario baselines not run; the unmutated model passed the fuzzer";
+    summary << "; scenario baselines not run; the unmutated model passed the fuzzer";
   } else if (o.skip_baseline) {
-    out << "; baseline not run";
+    summary << "; baseline not run";
   } else {
-    out << (baseline_failed.empty() ? "; the unmutated model passed every column"
-                                    : "; the UNMUTATED model failed: " + Join(baseline_failed, baseline_failed.size()));
+    summary << (baseline_failed.empty() ? "; the unmutated model passed every column"
+                                        : "; the UNMUTATED model failed: " + Join(baseline_failed, baseline_failed.size()));
   }
-  out << "\n";
+  summary << "\n";
+
+  out << "\n" << summary.str();
 
   Json j;
   j["seed"] = o.seed;
@@ -343,6 +380,11 @@ int RunMutantsCommand(const MutantsCommandOptions& o, std::ostream& out, std::os
   f << j.dump(2) << "\n";
   if (!f) {
     err << "sfusim mutants: cannot write " << o.out_dir << "/mutants.json\n";
+    return 2;
+  }
+  if (!WriteMarkdown(o.out_dir + "/mutants.md", o, cols, baseline, !o.skip_baseline || has_fuzzer, matrix, killed_by,
+                     summary.str())) {
+    err << "sfusim mutants: cannot write " << o.out_dir << "/mutants.md\n";
     return 2;
   }
   if (error) return 2;

@@ -19,7 +19,8 @@
 //   runs for every mutant either way (with the first batch). Otherwise every cell runs.
 // - Output: the matrix (K killed, . survived, - not run, E error), then one line per mutant with
 //   its killers, the fuzzer column's kills on one line, then the summary. OUT/mutants.json holds
-//   the same ("fuzzer": {program, baseline, killed, survived} with a fuzzer). Exit 0 when the
+//   the same ("fuzzer": {program, baseline, killed, survived} with a fuzzer), OUT/mutants.md the
+//   matrix as a Markdown table with each row's killers and the summary. Exit 0 when the
 //   baseline passed and every mutant was killed (by any column), 1 otherwise, 2 on an error cell.
 #pragma once
 

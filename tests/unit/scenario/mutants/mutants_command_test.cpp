@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -151,6 +152,14 @@ TEST_CASE("mutants: the fuzzer column runs for every mutant and unmutated, even 
                        "paused-forwarding; unmutated: passed") != std::string::npos);
   CHECK(out.str().find("  baseline x fuzzer: passed\n") != std::string::npos);
   CHECK(out.str().find("scenario baselines not run; the unmutated model passed the fuzzer") != std::string::npos);
+  // The same matrix as Markdown: a row per mutant, the unmutated row with the scenarios not run.
+  std::ifstream md_file(dir / "out" / "mutants.md");
+  const std::string md((std::istreambuf_iterator<char>(md_file)), std::istreambuf_iterator<char>());
+  CHECK(md.find("Columns: 1 `a`, 2 `b`, 3 `fuzzer`") != std::string::npos);
+  CHECK(md.find("| (unmutated) | - | - | p | |") != std::string::npos);
+  CHECK(md.find("| voice-echo | K | - | K | killed by a (no_voice_activity_echo, slo:audio.mos), fuzzer (property: "
+                "Join(c0, alpha); Speak(c0)) |") != std::string::npos);
+  CHECK(md.find("| paused-forwarding | . | . | . | SURVIVED |") != std::string::npos);
 }
 
 TEST_CASE("mutants: an unmutated model that fails the fuzzer fails the command", "[mutants]") {
