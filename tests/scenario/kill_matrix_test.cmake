@@ -3,6 +3,7 @@
 # killed by some column (the matrix is printed either way). A mutant of SURVIVING that is killed
 # fails the test too, so the list cannot go stale. The unmutated scenario runs are the scenario
 # tests' business; the unmutated fuzzer run is part of this one and must pass.
+cmake_policy(SET CMP0054 NEW)  # "killed" in if() is a string, not the variable of that name
 set(ENV{SFUSIM_FUZZ_CASES} ${FUZZ_CASES})
 execute_process(COMMAND ${SFUSIM} mutants ${SCENARIOS} --first-kill --skip-baseline --jobs 2 --out ${OUT}
                         --fuzzer ${FUZZER}
@@ -22,15 +23,15 @@ math(EXPR last "${n} - 1")
 set(fuzzer_killed "")
 foreach(i RANGE ${last})
   string(JSON name GET "${json}" mutants ${i} mutant)
-  string(JSON killed GET "${json}" mutants ${i} killed)
+  string(JSON row_killed GET "${json}" mutants ${i} killed)
   string(JSON by_fuzzer ERROR_VARIABLE no_cell GET "${json}" mutants ${i} cells fuzzer status)
   if(by_fuzzer STREQUAL "killed")
     list(APPEND fuzzer_killed ${name})
   endif()
   list(FIND SURVIVING ${name} expected_survivor)
-  if(expected_survivor EQUAL -1 AND NOT killed)
+  if(expected_survivor EQUAL -1 AND NOT row_killed)
     list(APPEND bad "${name} survived")
-  elseif(NOT expected_survivor EQUAL -1 AND killed)
+  elseif(NOT expected_survivor EQUAL -1 AND row_killed)
     list(APPEND bad "${name} is listed as surviving but was killed: remove it from SFUSIM_MUTANTS_SURVIVING")
   endif()
 endforeach()
