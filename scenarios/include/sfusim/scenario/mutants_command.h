@@ -2,21 +2,26 @@
 // a fuzzer program, the stateful protocol fuzzer; prints the kill matrix (DESIGN.md "Mutants").
 //
 // Contract:
-// - Baseline first (unless skip_baseline): every scenario unmutated (and the fuzzer with no
-//   mutant); each must pass, else the exit is 1 whatever the mutants do.
+// - Baseline: every scenario unmutated (unless skip_baseline) and the fuzzer with no mutant
+//   (always: a fuzzer kill means nothing if the unmutated model fails it); each must pass, else
+//   the exit is 1 whatever the mutants do.
 // - A cell (mutant x scenario) runs `<self_exe> run FILE --seed S --mutant M --out
 //   OUT/<mutant>/<scenario>` in a child process (RunProcesses: at most `jobs` at once, killed
-//   after timeout_s). A fuzzer cell runs `/usr/bin/env SFUSIM_FUZZ_MUTANT=<switch> <fuzzer>`.
+//   after timeout_s). A fuzzer cell runs `/usr/bin/env SFUSIM_FUZZ_MUTANT=<switch>
+//   SFUSIM_FUZZ_SEED=<S> <fuzzer>` (log OUT/<mutant>/fuzzer/run.log).
 //   Exit 0: the mutant survived that cell. Exit 1: killed, by the failing invariants, SLOs
 //   ("slo:<metric>") and expected events ("event:<name>") its result.json names (the fuzzer:
-//   "property"). A crash or a timeout kills too ("crash SIGSEGV", "timeout"). Exit 2, a missing
-//   result or a spawn failure: an error cell, which makes the whole command exit 2.
-// - first_kill: cells run column by column (scenarios in the order given, the fuzzer last), each
-//   column only for the mutants still alive; a mutant's later cells are "not run". Otherwise
-//   every cell runs (the full matrix).
+//   "property: " and the shrunk command sequence its log ends with). A crash or a timeout kills
+//   too ("crash SIGSEGV", "timeout"). Exit 2, a missing result or a spawn failure: an error cell,
+//   which makes the whole command exit 2.
+// - first_kill: the scenario cells run column by column (in the order given), each column only
+//   for the mutants still alive; a mutant's later scenario cells are "not run". The fuzzer column
+//   runs for every mutant either way (with the first batch). Otherwise every cell runs.
 // - Output: the matrix (K killed, . survived, - not run, E error), then one line per mutant with
-//   its killers, then the summary. OUT/mutants.json holds the same. Exit 0 when the baseline
-//   passed and every mutant was killed, 1 otherwise, 2 on an error cell.
+//   its killers, the fuzzer column's kills on one line, then the summary. OUT/mutants.json holds
+//   the same ("fuzzer": {program, baseline, killed, survived} with a fuzzer), OUT/mutants.md the
+//   matrix as a Markdown table with each row's killers and the summary. Exit 0 when the
+//   baseline passed and every mutant was killed (by any column), 1 otherwise, 2 on an error cell.
 #pragma once
 
 #include <ostream>

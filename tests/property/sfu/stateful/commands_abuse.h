@@ -112,7 +112,7 @@ struct Oversized : ModelCommand {
       const std::string rid = at_limit ? std::string(Length(), 'x') : "-";
       e.rids.push_back(rid);
       std::string outcome = Gate(m, e, i);
-      if (outcome.empty()) outcome = kOk;  // a request id at the limit is fine
+      if (outcome.empty()) outcome = CapsOk(m, i);  // a request id at the limit is fine
       if (!at_limit && outcome != err::kRateLimited) outcome = err::kFieldTooLong;
       e.Response(i, rid, outcome);
     } else {

@@ -47,13 +47,19 @@ inline std::string EncodeRequest(const std::string& rid, protocol::MediaSignalBo
   return protocol::EncodeClientMessage(protocol::MediaSignalRequest{rid, std::move(body)});
 }
 
+// The answer to client i's get_router_rtp_capabilities past the gate: its channel's router's
+// capabilities, reduced to the Opus settings they carry (expect.h's Line).
+inline std::string CapsOk(const Model& m, int i) {
+  return std::string(kOk) + " opus " + OpusLine(m.router_opus.at(m.C(i).channel));
+}
+
 struct GetCaps : ModelCommand {
   int i = GenClient();
   void checkPreconditions(const Model& m) const override { RC_PRE(m.C(i).online); }
   void Step(Model& m, Expect& e) const override {
     const std::string rid = e.NewRid(m);
     const std::string gate = Gate(m, e, i);
-    e.Response(i, rid, gate.empty() ? kOk : gate);
+    e.Response(i, rid, gate.empty() ? CapsOk(m, i) : gate);
     m.now_ms += kStepMs;
   }
   void Act(const Model&, const Expect& e, Sut& sut) const override {

@@ -1,6 +1,6 @@
 // Commands of the stateful model: connections and voice membership (PROTOCOL.md §1): connect and
 // authenticate (optionally trying a message first), join (and switching channel by joining
-// another), leave, voice activity in and out of the channel, and the client going away (a graceful
+// another; a join can rebuild the channel's router after a codec change, model_state.h), leave, voice activity in and out of the channel, and the client going away (a graceful
 // close, or the network cutting the stream).
 #pragma once
 
@@ -68,7 +68,11 @@ struct Join : ModelCommand {
         ExpectLeaveBroadcasts(m, e, i);
         e.To(i, "left " + m.C(i).channel);
       }
-      m.Join(i, channel);
+      if (m.Join(i, channel)) {  // a codec change took effect: the members redo their media
+        e.ToChannel(m, channel, i,
+                    "router_reset " + channel + " " + std::to_string(m.router_generation.at(channel)) + " " +
+                        kResetReasonCodecChanged);
+      }
       e.ToChannel(m, channel, i, "user_joined " + channel + " " + uid);
     }
     e.To(i, "joined " + channel + " " + uid);

@@ -18,6 +18,7 @@
 
 #include "model_state.h"
 #include "model_sut.h"
+#include "sfusim/protocol/rtp_parameters/codec_parameters.h"
 #include "sfusim/protocol/signaling/signaling_error_codes.h"
 
 namespace sfusim::sfu::test::model {
@@ -67,6 +68,19 @@ inline std::string IdList(const std::vector<std::string>& ids) {
   return s + "]";
 }
 
+// The Opus settings router capabilities carry (the audio/opus codec's fmtp), as OpusLine shows
+// them; "none" without an Opus codec, and a parameter missing or not an integer shows as -1.
+inline std::string OpusLineOf(const protocol::RtpCapabilities& caps) {
+  for (const auto& codec : caps.codecs) {
+    if (codec.mime_type != kOpusMimeType) continue;
+    auto get = [&](std::string_view key) { return protocol::GetIntParameter(codec.parameters, key).value_or(-1); };
+    return std::to_string(get(protocol::kOpusMaxAverageBitrateParameter)) + "/dtx" +
+           std::to_string(get(protocol::kOpusUseDtxParameter)) + "/fec" +
+           std::to_string(get(protocol::kOpusUseInbandFecParameter));
+  }
+  return "none";
+}
+
 inline std::string Line(const protocol::ServerMessage& message) {
   using namespace protocol;
   return std::visit(
@@ -102,6 +116,8 @@ inline std::string Line(const protocol::ServerMessage& message) {
                          [](const auto& o) -> std::string {
                            using O = std::decay_t<decltype(o)>;
                            if constexpr (std::is_same_v<O, MediaSignalError>) return o.code;
+                           if constexpr (std::is_same_v<O, RouterRtpCapabilitiesResult>)
+                             return std::string(kOk) + " opus " + OpusLineOf(o.rtp_capabilities);
                            if constexpr (std::is_same_v<O, WebRtcTransportResult>) {
                              std::vector<std::string> ids;
                              for (const auto& p : o.producers) ids.push_back(p.producer_id);

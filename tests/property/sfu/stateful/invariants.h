@@ -3,8 +3,8 @@
 //   model needed (membership maps agree; every consumer's producer exists, in the same channel;
 //   at most one camera and one screen per connection; SSRCs unique per router).
 // - CheckAgainstModel: the snapshot holds exactly what the model predicts (who is in which
-//   channel, every producer and consumer with owner, source and paused state, router generations,
-//   every worker alive). This is where "no consumer outlives its producer" bites.
+//   channel, every producer and consumer with owner, source and paused state, router generations
+//   and Opus settings, every worker alive). This is where "no consumer outlives its producer" bites.
 // - CheckConsumerRtp: a paused consumer forwards nothing (DESIGN.md), observed through the SFU's
 //   per-consumer RTP callback, so it holds whether or not a packet reached a client.
 #pragma once
@@ -103,6 +103,9 @@ inline void CheckAgainstModel(const Model& m, const Sut& sut, const SfuSnapshot&
   for (const auto& [ch, gen] : m.router_generation) {
     const auto r = s.routers.find(ch);
     RC_ASSERT(r != s.routers.end());
+    if (!(r->second.opus == m.router_opus.at(ch)))
+      RC_FAIL("router " + ch + " runs Opus " + OpusLine(r->second.opus) + ", the model expected " +
+              OpusLine(m.router_opus.at(ch)));
     RC_ASSERT(r->second.generation == gen);
     RC_ASSERT(r->second.alive);
   }

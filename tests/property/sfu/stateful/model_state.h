@@ -18,12 +18,14 @@
 #include <vector>
 
 #include "sfusim/protocol/limits.h"
+#include "sfusim/protocol/rtp_parameters/router_capabilities.h"
 #include "sfusim/protocol/signaling/media_types.h"
 
 namespace sfusim::sfu::test::model {
 
 using protocol::MediaKind;
 using protocol::MediaSource;
+using protocol::OpusSettings;
 
 inline constexpr int kClients = 3;
 // Channels on both workers of the default 2: 'a' (97) and 'c' (99) on worker 1, 'b' (98) on 0.
@@ -38,6 +40,11 @@ inline constexpr std::array<int64_t, 4> kWaitsMs = {10 * kStepMs, 34 * kStepMs, 
 // A video producer is asked for a key frame at most this often (sfu_constants.h); 500 is no
 // multiple of kStepMs, so the throttle never decides on a tie.
 inline constexpr int64_t kKeyFrameMinIntervalMs = 500;
+
+// The router's Opus codec (PROTOCOL.md §2), whose fmtp carries the channel's settings.
+inline constexpr const char* kOpusMimeType = "audio/opus";
+// media_router_reset's reason when a join rebuilt the router for new codec settings.
+inline constexpr const char* kResetReasonCodecChanged = "codec_changed";
 
 inline int WorkerOf(const std::string& channel) {
   return static_cast<unsigned char>(channel[0]) % kWorkers;
@@ -92,6 +99,11 @@ struct Model {
   std::map<std::string, MProducer> producers;  // by id
   std::map<std::string, MConsumer> consumers;  // by id
   std::map<std::string, uint64_t> router_generation;  // by channel, once a router exists
+  // PROTOCOL.md §2: a channel's codec settings (opus_bitrate/dtx/fec) take effect for the next
+  // join. channel_opus: the settings in force (SetCodec; absent = defaults); router_opus: what each
+  // router was built with, which is what get_router_rtp_capabilities answers until a rebuild.
+  std::map<std::string, OpusSettings> channel_opus;
+  std::map<std::string, OpusSettings> router_opus;
   int64_t now_ms = 0;
   int next_user = 0, next_transport = 0, next_producer = 0, next_consumer = 0;
   uint32_t next_ssrc = 0x1000;  // producers' SSRCs, chosen by the clients
@@ -135,36 +147,65 @@ struct Model {
     CloseMedia(i);
     C(i).channel.clear();
   }
-  void Join(int i, const std::string& channel) {
-    if (C(i).channel == channel) return;
+  OpusSettings Settings(const std::string& channel) const {
+    const auto it = channel_opus.find(channel);
+    return it == channel_opus.end() ? OpusSettings{} : it->second;
+  }
+  // Client i joins `channel` (switching from its channel, if any). A repeated join of the channel
+  // it is in changes nothing. Returns true when this join rebuilt the channel's router: it existed
+  // with other settings than those in force, so it comes back one generation later and everything
+  // of the members already there (not the joiner) is gone; each of them is told with
+  // media_router_reset (the caller's prediction). This holds for an empty channel too: its router
+  // outlives its last member.
+  bool Join(int i, const std::string& channel) {
+    if (C(i).channel == channel) return false;
     if (!C(i).channel.empty()) LeaveChannel(i);
+    const OpusSettings want = Settings(channel);
+    bool rebuilt = false;
+    if (router_generation.emplace(channel, 1).second) {
+      router_opus[channel] = want;
+    } else if (!(router_opus[channel] == want)) {
+      ++router_generation[channel];
+      router_opus[channel] = want;
+      for (int j : Members(channel)) CloseMedia(j);  // i is not a member yet
+      rebuilt = true;
+    }
     C(i).channel = channel;
-    router_generation.emplace(channel, 1);
+    return rebuilt;
   }
   void GoOffline(int i) {
     if (!C(i).channel.empty()) LeaveChannel(i);
     C(i) = MClient{};
   }
   // A worker crash and its restart: every router on it loses everything and comes back one
-  // generation later.
+  // generation later, built with the settings in force.
   void WorkerRestarted(int worker) {
     for (auto& [channel, gen] : router_generation) {
       if (WorkerOf(channel) != worker) continue;
       ++gen;
+      router_opus[channel] = Settings(channel);
       for (int i : Members(channel)) CloseMedia(i);
     }
   }
-  // The SFU host restarts: a fresh server with nobody connected and fresh id counters.
+  // The SFU host restarts: a fresh server with nobody connected and fresh id counters; the
+  // channels' settings are configuration and survive (its routers are built with them).
   void SfuRestarted() {
     const int64_t now = now_ms;
     const uint32_t ssrc = next_ssrc;
     const int request = next_request;
+    auto settings = std::move(channel_opus);
     *this = Model{};
     now_ms = now;
     next_ssrc = ssrc;
     next_request = request;
+    channel_opus = std::move(settings);
   }
 };
+
+// Opus settings as one word, as the model's message lines show them: "32000/dtx0/fec1".
+inline std::string OpusLine(const OpusSettings& o) {
+  return std::to_string(o.bitrate_bps) + "/dtx" + (o.dtx ? "1" : "0") + "/fec" + (o.fec ? "1" : "0");
+}
 
 inline std::string SourceName(MediaSource s) {
   switch (s) {

@@ -91,6 +91,7 @@ struct Sut {
     sim::Env env{&w.scheduler, sim::Rng::Stream(1, "sfu/restart-" + std::to_string(++restarts)), w.net().host("sfu"),
                  &w.trace};
     w.sfu = std::make_unique<SfuServer>(env, MakeConfig(mutants()));
+    for (const auto& [channel, opus] : channel_opus) w.sfu->SetChannelCodec(channel, opus);
     w.started = w.sfu->Start();
     w.sfu->SetObserver(&observer);
   }
@@ -110,6 +111,7 @@ struct Sut {
   std::vector<RecordingObserver::Rtp>& rtp = observer.rtp;  // this step's consumer RTP
   int restarts = 0;
   std::map<uint32_t, uint16_t> next_seq;  // per producer SSRC
+  std::map<std::string, protocol::OpusSettings> channel_opus;  // SetCodec's settings, kept over an SFU restart
 };
 
 }  // namespace sfusim::sfu::test::model

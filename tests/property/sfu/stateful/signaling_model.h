@@ -8,6 +8,7 @@
 //   commands_media.h       capabilities, transports, produce, consume, resume, close, RTP
 //   commands_abuse.h       malformed JSON, fields over (and at) their limits, rate-limit bursts
 //   commands_faults.h      worker crash, SFU restart, waiting
+//   commands_codec.h       a channel's codec settings change (taking effect at the next join)
 //   commands_composite.h   publish and subscribe: several requests in one command
 //   scenario_writer.h      a command sequence as a scenario file for the regression library
 //
@@ -27,6 +28,7 @@
 #include <rapidcheck/state.h>
 
 #include "commands_abuse.h"
+#include "commands_codec.h"
 #include "commands_composite.h"
 #include "commands_faults.h"
 #include "commands_media.h"
@@ -96,7 +98,7 @@ inline rc::Gen<std::shared_ptr<const BaseCommand>> GenCommand(const Model& m) {
       Connect, Join, Join, Join, Leave, Speak, Disconnect, GetCaps, CreateTransport, CreateTransport,
       ConnectTransport, Produce, Consume, Resume, CloseProducer, CloseProducer, Publish, Publish, Publish, Subscribe,
       Subscribe, Subscribe, SendMedia, SendMedia, RequestKeyFrame, RequestKeyFrame, Malformed, Oversized, Burst,
-      CrashWorker, RestartSfu, Wait>()(m);
+      CrashWorker, RestartSfu, Wait, SetCodec>()(m);
 }
 inline rc::Gen<std::shared_ptr<const BaseCommand>> GenCommandMediaOff(const Model& m) {
   return rc::state::gen::execOneOfWithArgs<

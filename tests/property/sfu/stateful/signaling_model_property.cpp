@@ -1,6 +1,8 @@
 // Runs the signaling stateful model (signaling_model.h) against the reference SFU.
 //   SFUSIM_FUZZ_MUTANT=<name>[,<name>]  run against mutants (kMutants names, '-' or '_')
 //   SFUSIM_FUZZ_CASES=N                 sequences per round (default kDefaultCases: CTest's bound)
+//   SFUSIM_FUZZ_SEED=N                  RapidCheck's seed (default: RC_PARAMS's or a random one), so
+//                                       a run replays (`sfusim mutants --fuzzer` passes its --seed)
 //   SFUSIM_FUZZ_SOAK_S=N                repeat rounds with fresh seeds for N wall-clock seconds
 //   SFUSIM_FUZZ_SCENARIO_OUT=FILE       on a failure, write the minimal sequence as a scenario file
 // A failure prints the minimal command sequence, one command per line, and RapidCheck's
@@ -36,6 +38,7 @@ TEST_CASE("signaling stateful model", "[sfu][property]") {
   const int soak_s = EnvInt("SFUSIM_FUZZ_SOAK_S", 0);
   rc::detail::TestParams params = rc::detail::configuration().testParams;
   if (!std::getenv("RC_PARAMS")) params.maxSuccess = EnvInt("SFUSIM_FUZZ_CASES", kDefaultCases);
+  if (const char* seed = std::getenv("SFUSIM_FUZZ_SEED"); seed && *seed) params.seed = std::strtoull(seed, nullptr, 10);
   // Soak timing uses the wall clock only to decide when to stop; it never reaches test output.
   const auto start = std::chrono::steady_clock::now();
   int rounds = 0;

@@ -1,10 +1,12 @@
 // `sfusim mutants` behind the CLI: cells judged from a stand-in program's exit codes and
 // result.json, --first-kill skipping a killed mutant's later columns, the matrix and mutants.json,
-// and the exit code (killed all / a survivor / an unrunnable cell).
+// the exit code (killed all / a survivor / an unrunnable cell), and the fuzzer column (a stand-in
+// fuzzer: run for every mutant and unmutated, its shrunk sequence as the killer).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -39,6 +41,21 @@ case "$mutant:$file" in
   router-cache:*) exit 2;;
 esac
 echo '{"passed": true, "invariants": [], "slo": [], "expected_events": []}' > "$out/result.json"
+exit 0
+)";
+  fs::permissions(script, fs::perms::owner_all);
+  return script.string();
+}
+
+// A stand-in fuzzer: kills voice-echo (printing a shrunk sequence as the stateful model does) and
+// passes otherwise, but only when given the matrix's seed 7; `broken` fails even unmutated.
+std::string FakeFuzzer(const fs::path& dir, bool broken = false) {
+  fs::path script = dir / (broken ? "broken-fuzzer.sh" : "fake-fuzzer.sh");
+  std::ofstream(script) << "#!/bin/sh\n" << (broken ? "exit 1\n" : "") << R"([ "$SFUSIM_FUZZ_SEED" = 7 ] || exit 1
+case "$SFUSIM_FUZZ_MUTANT" in
+  voice_echo) printf 'Falsifiable\nMinimal failing command sequence (2 commands):\nJoin(c0, alpha)\nSpeak(c0)\n\nmore\n'
+              exit 1;;
+esac
 exit 0
 )";
   fs::permissions(script, fs::perms::owner_all);
@@ -107,4 +124,59 @@ TEST_CASE("mutants: a cell that cannot run makes the command exit 2", "[mutants]
   std::ostringstream out, err;
   CHECK(sfusim::scenario::RunMutantsCommand(o, out, err) == 2);
   CHECK(out.str().find("router-cache x a: error (exit 2 without a result") != std::string::npos);
+}
+
+TEST_CASE("mutants: the fuzzer column runs for every mutant and unmutated, even with --first-kill --skip-baseline",
+          "[mutants]") {
+  fs::path dir = TmpDir("fuzzer");
+  auto o = Options(dir);
+  o.mutants = {"voice-echo", "consumer-leak", "paused-forwarding"};
+  o.first_kill = true;
+  o.skip_baseline = true;
+  o.seed = 7;
+  o.fuzzer = FakeFuzzer(dir);
+  std::ostringstream out, err;
+  CHECK(sfusim::scenario::RunMutantsCommand(o, out, err) == 1);  // paused-forwarding survives every column
+  INFO(out.str() << err.str());
+  const auto j = Matrix(dir);
+  CHECK_FALSE(j["mutants"][0]["cells"].contains("b"));  // killed on a: the next scenario is not run
+  CHECK(j["mutants"][0]["cells"]["fuzzer"]["status"] == "killed");  // but the fuzzer is
+  CHECK(j["mutants"][0]["cells"]["fuzzer"]["by"][0] == "property: Join(c0, alpha); Speak(c0)");
+  CHECK(j["mutants"][1]["cells"]["fuzzer"]["status"] == "survived");
+  CHECK(j["mutants"][1]["killed"] == true);  // by scenario b: a row is killed by any column
+  CHECK(j["fuzzer"]["baseline"] == "passed");
+  CHECK(j["fuzzer"]["killed"] == nlohmann::json{"voice-echo"});
+  CHECK(j["fuzzer"]["survived"] == nlohmann::json{"consumer-leak", "paused-forwarding"});
+  CHECK(j["baseline_failed"].empty());
+  CHECK(out.str().find("fuzzer column: killed 1 of 3 mutants (voice-echo); survived: consumer-leak, "
+                       "paused-forwarding; unmutated: passed") != std::string::npos);
+  CHECK(out.str().find("  baseline x fuzzer: passed\n") != std::string::npos);
+  CHECK(out.str().find("scenario baselines not run; the unmutated model passed the fuzzer") != std::string::npos);
+  // The same matrix as Markdown: a row per mutant, the unmutated row with the scenarios not run.
+  std::ifstream md_file(dir / "out" / "mutants.md");
+  const std::string md((std::istreambuf_iterator<char>(md_file)), std::istreambuf_iterator<char>());
+  CHECK(md.find("Columns: 1 `a`, 2 `b`, 3 `fuzzer`") != std::string::npos);
+  CHECK(md.find("| (unmutated) | - | - | p | |") != std::string::npos);
+  CHECK(md.find("| voice-echo | K | - | K | killed by a (no_voice_activity_echo, slo:audio.mos), fuzzer (property: "
+                "Join(c0, alpha); Speak(c0)) |") != std::string::npos);
+  CHECK(md.find("| paused-forwarding | . | . | . | SURVIVED |") != std::string::npos);
+}
+
+TEST_CASE("mutants: an unmutated model that fails the fuzzer fails the command", "[mutants]") {
+  fs::path dir = TmpDir("fuzzer-broken");
+  auto o = Options(dir);
+  o.mutants = {"voice-echo"};
+  o.first_kill = true;
+  o.skip_baseline = true;
+  o.seed = 7;
+  o.fuzzer = FakeFuzzer(dir, /*broken=*/true);
+  std::ostringstream out, err;
+  CHECK(sfusim::scenario::RunMutantsCommand(o, out, err) == 1);  // voice-echo is killed, yet
+  INFO(out.str());
+  const auto j = Matrix(dir);
+  CHECK(j["mutants"][0]["killed"] == true);
+  CHECK(j["fuzzer"]["baseline"] == "failed");
+  CHECK(j["baseline_failed"] == nlohmann::json{"fuzzer"});
+  CHECK(out.str().find("  baseline x fuzzer: FAILED (property)\n") != std::string::npos);
+  CHECK(out.str().find("the UNMUTATED model failed: fuzzer") != std::string::npos);
 }
