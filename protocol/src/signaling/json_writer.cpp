@@ -11,21 +11,29 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
+// Bytes copied as they are: printable ASCII but '"' and '\\' (0x7F too: nlohmann leaves it).
+constexpr std::array<bool, 256> MakePlainTable() {
+  std::array<bool, 256> table{};
+  for (int c = 0x20; c < 0x80; ++c) table[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return table;
+}
+constexpr std::array<bool, 256> kPlain = MakePlainTable();
+
 }  // namespace
 
 void JsonWriter::String(std::string_view s) {
-  for (const char ch : s) {
-    if (static_cast<unsigned char>(ch) >= 0x80) {
-      // UTF-8 (valid or not): nlohmann's serialiser decides, as it did before.
-      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
-  }
+  const std::size_t mark = out_.size();
   out_ += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (kPlain[c]) continue;
+    if (c >= 0x80) {
+      // UTF-8 (valid or not): nlohmann's serialiser decides, as it did before.
+      out_.resize(mark);
+      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
     out_.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
