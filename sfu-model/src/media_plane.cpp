@@ -37,8 +37,9 @@ void SfuServer::Impl::OnTransportDatagram(TransportState& t, const sim::SocketAd
   const bool rtcp = IsRtcp(data);
   std::vector<uint8_t> buf(data.begin(), data.end());
   if (!t.plain) {
-    if (!t.connected || !t.srtp_in) return;
-    const auto st = rtcp ? t.srtp_in->UnprotectRtcp(buf) : t.srtp_in->UnprotectRtp(buf);
+    protocol::SrtpSession* in = t.SrtpIn();
+    if (in == nullptr) return;
+    const auto st = rtcp ? in->UnprotectRtcp(buf) : in->UnprotectRtp(buf);
     if (!st.ok()) {
       ++counters_.srtp_failures;
       return;
@@ -74,9 +75,10 @@ void SfuServer::Impl::OnRtpOut(const RtpForwarder::Sent& sent, std::span<const u
     TransportState& t = *tit->second;
     if (t.plain) {
       if (t.remote && t.socket) t.socket->SendTo(*t.remote, packet);  // plain consumer (plain_consumer.h)
-    } else if (t.connected && t.srtp_out && t.remote && t.socket) {
+    } else if (t.connected && t.remote && t.socket) {
+      protocol::SrtpSession* out = t.SrtpOut();
       out_buf_.assign(packet.begin(), packet.end());
-      if (t.srtp_out->ProtectRtp(out_buf_).ok()) t.socket->SendTo(*t.remote, out_buf_);
+      if (out != nullptr && out->ProtectRtp(out_buf_).ok()) t.socket->SendTo(*t.remote, out_buf_);
     }
   }
   if (observer_) {
@@ -184,7 +186,8 @@ void SfuServer::Impl::RequestKeyFrame(RouterState& router, ProducerState& p) {
 void SfuServer::Impl::SendRtcp(TransportState& t, std::vector<uint8_t> bytes) {
   if (!t.remote || !t.socket) return;
   if (!t.plain) {
-    if (!t.connected || !t.srtp_out || !t.srtp_out->ProtectRtcp(bytes).ok()) return;
+    protocol::SrtpSession* out = t.SrtpOut();
+    if (out == nullptr || !out->ProtectRtcp(bytes).ok()) return;
   }
   ++counters_.rtcp_sent;
   t.socket->SendTo(*t.remote, bytes);

@@ -188,14 +188,10 @@ void SfuServer::Impl::ConnectTransport(ConnState& c, RouterState& router, const 
                  "/dtls_parameters/fingerprints/0/value: not usable");
     return;
   }
-  auto in = protocol::SrtpSession::Create({kSrtpProfile, protocol::SrtpDirection::kInbound, keys->inbound});
-  auto out = protocol::SrtpSession::Create({kSrtpProfile, protocol::SrtpDirection::kOutbound, keys->outbound});
-  if (!in.ok() || !out.ok()) {
-    RespondError(c, req.request_id, req.action(), err::kInternalError, "internal error");
-    return;
-  }
-  t.srtp_in.emplace(std::move(in.value()));
-  t.srtp_out.emplace(std::move(out.value()));
+  // The sessions themselves are made on first use (TransportState::SrtpIn/SrtpOut); the keys have the
+  // profile's sizes, so only a libsrtp that cannot start at all could refuse them then.
+  static_assert(kSrtpProfile == protocol::SrtpProfile::kAeadAes128Gcm);  // TransportState's profile
+  t.srtp_keys = std::move(keys.value());
   t.connected = true;
   Trace("transport connected " + t.id);
   Respond(c, req.request_id, protocol::ConnectWebRtcTransportResult{});

@@ -29,12 +29,32 @@ struct TransportState : sim::DatagramSocket::Receiver {
   std::unique_ptr<sim::DatagramSocket> socket;
   std::string local_fingerprint;
   bool connected = false;
+  // Keyed at connect; each direction's SRTP session is made when it is first needed (SrtpIn/SrtpOut):
+  // setting up a libsrtp session costs about as much as a hundred signaling messages, and many
+  // transports (every one of the signaling model's) never carry a packet.
+  std::optional<protocol::SrtpSessionKeys> srtp_keys;
   std::optional<protocol::SrtpSession> srtp_in;
   std::optional<protocol::SrtpSession> srtp_out;
   std::optional<sim::SocketAddress> remote;
   uint32_t rtcp_ssrc = 0;
   std::set<std::string> producers;
   std::set<std::string> consumers;
+
+  // The session for packets from the client (nullptr when not connected, or not creatable).
+  protocol::SrtpSession* SrtpIn() { return Session(srtp_in, protocol::SrtpDirection::kInbound); }
+  // The session for packets to the client.
+  protocol::SrtpSession* SrtpOut() { return Session(srtp_out, protocol::SrtpDirection::kOutbound); }
+  protocol::SrtpSession* Session(std::optional<protocol::SrtpSession>& session, protocol::SrtpDirection direction) {
+    if (!connected) return nullptr;
+    if (session) return &*session;
+    if (!srtp_keys) return nullptr;
+    const bool in = direction == protocol::SrtpDirection::kInbound;
+    auto created = protocol::SrtpSession::Create(
+        {protocol::SrtpProfile::kAeadAes128Gcm, direction, in ? srtp_keys->inbound : srtp_keys->outbound});
+    if (!created.ok()) return nullptr;
+    session.emplace(std::move(created.value()));
+    return &*session;
+  }
 
   void OnDatagram(const sim::SocketAddress& from, std::span<const uint8_t> data) override {
     server->OnTransportDatagram(*this, from, data);

@@ -151,6 +151,20 @@ bool ReadMediaSignalBody(JsonReader& r, const JsonValue& p, const JsonPath& at, 
 
 namespace internal {
 
+void WriteDtlsParameters(JsonWriter& w, const DtlsParameters& dtls) {
+  w.Object([&](JsonWriter::Members& o) {
+    o.Add("role", [&](JsonWriter& v) { v.String(ToString(dtls.role)); });
+    o.Add("fingerprints", [&](JsonWriter& v) {
+      v.Array(dtls.fingerprints, [](JsonWriter& a, const DtlsFingerprint& fp) {
+        a.Object([&](JsonWriter::Members& f) {
+          f.Add("algorithm", [&](JsonWriter& s) { s.String(fp.algorithm); });
+          f.Add("value", [&](JsonWriter& s) { s.String(fp.value); });
+        });
+      });
+    });
+  });
+}
+
 json DtlsParametersToJson(const DtlsParameters& dtls) {
   json fingerprints = json::array();
   for (const auto& fp : dtls.fingerprints) fingerprints.push_back(json{{"algorithm", fp.algorithm}, {"value", fp.value}});
@@ -303,7 +317,76 @@ nlohmann::json ToJson(const ClientMessage& message) {
   return j;
 }
 
-std::string EncodeClientMessage(const ClientMessage& message) { return DumpJson(ToJson(message)); }
+namespace {
+
+using internal::JsonWriter;
+
+void AddBody(JsonWriter::Members&, const GetRouterRtpCapabilitiesRequest&) {}
+void AddBody(JsonWriter::Members& o, const CreateWebRtcTransportRequest& m) {
+  o.Add("direction", [&](JsonWriter& v) { v.String(ToString(m.direction)); });
+}
+void AddBody(JsonWriter::Members& o, const ConnectWebRtcTransportRequest& m) {
+  o.Add("transport_id", [&](JsonWriter& v) { v.String(m.transport_id); });
+  o.Add("dtls_parameters", [&](JsonWriter& v) { internal::WriteDtlsParameters(v, m.dtls_parameters); });
+}
+void AddBody(JsonWriter::Members& o, const MediaProduceRequest& m) {
+  o.Add("transport_id", [&](JsonWriter& v) { v.String(m.transport_id); });
+  o.Add("kind", [&](JsonWriter& v) { v.String(ToString(m.kind)); });
+  o.Add("source", [&](JsonWriter& v) { v.String(ToString(m.source)); });
+  o.Add("routing_mode", [&](JsonWriter& v) { v.String(ToString(m.routing_mode)); });
+  o.Add("rtp_parameters", [&](JsonWriter& v) { internal::WriteRtpParameters(v, m.rtp_parameters); });
+}
+void AddBody(JsonWriter::Members& o, const MediaConsumeRequest& m) {
+  o.Add("producer_id", [&](JsonWriter& v) { v.String(m.producer_id); });
+  o.Add("rtp_capabilities", [&](JsonWriter& v) { internal::WriteRtpCapabilities(v, m.rtp_capabilities); });
+}
+void AddBody(JsonWriter::Members& o, const MediaResumeConsumerRequest& m) {
+  o.Add("consumer_id", [&](JsonWriter& v) { v.String(m.consumer_id); });
+}
+void AddBody(JsonWriter::Members& o, const MediaCloseProducerRequest& m) {
+  o.Add("producer_id", [&](JsonWriter& v) { v.String(m.producer_id); });
+}
+void AddBody(JsonWriter::Members& o, const CreateNativeSenderSessionRequest& m) {
+  o.Add("preferred_codecs", [&](JsonWriter& v) {
+    v.Array(m.preferred_codecs, [](JsonWriter& a, const std::string& codec) { a.String(codec); });
+  });
+}
+void AddBody(JsonWriter::Members& o, const ClientDiagnosticRequest& m) {
+  o.Add("diagnostic", [&](JsonWriter& v) { v.Raw(DumpJson(m.diagnostic)); });  // free-form: nlohmann's
+}
+
+}  // namespace
+
+// The same text as DumpJson(ToJson(message)), written directly (json_writer.h).
+std::string EncodeClientMessage(const ClientMessage& message) {
+  std::string text;
+  text.reserve(128);
+  JsonWriter w(text);
+  w.Object([&](JsonWriter::Members& o) {
+    o.Add(kTypeField, [&](JsonWriter& v) { v.String(TypeName(message)); });
+    std::visit(
+        [&](const auto& m) {
+          using T = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<T, JoinVoice> || std::is_same_v<T, LeaveVoice>) {
+            o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+          } else if constexpr (std::is_same_v<T, VoiceActivity>) {
+            o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+            o.Add("speaking", [&](JsonWriter& v) { v.Bool(m.speaking); });
+          } else if constexpr (std::is_same_v<T, Authenticate>) {
+            o.Add("token", [&](JsonWriter& v) { v.String(m.token); });
+            o.Add("username", [&](JsonWriter& v) { v.String(m.username); });
+          } else if constexpr (std::is_same_v<T, Ping>) {
+            // no fields
+          } else {
+            if (m.request_id) o.Add("request_id", [&](JsonWriter& v) { v.String(*m.request_id); });
+            o.Add("action", [&](JsonWriter& v) { v.String(ToString(m.action())); });
+            std::visit([&](const auto& body) { AddBody(o, body); }, m.body);
+          }
+        },
+        message);
+  });
+  return text;
+}
 
 std::string_view TypeName(const ClientMessage& message) {
   static constexpr std::string_view kNames[] = {kTypeJoinVoice,   kTypeLeaveVoice,    kTypeVoiceActivity,

@@ -5,6 +5,8 @@
 
 #include "sfusim/protocol/limits.h"
 #include "sfusim/protocol/signaling/signaling_error_codes.h"
+#include "json_writer.h"
+#include "signaling_json_internal.h"
 
 namespace sfusim::protocol {
 namespace {
@@ -364,4 +366,121 @@ Result<RtpCapabilities> RtpCapabilitiesFromJson(const json& value) {
   return Standalone<RtpCapabilities>(value, &ReadRtpCapabilities);
 }
 
+
+// --- the JsonWriter forms (json_writer.h): the same text as DumpJson(ToJson(x)) -----------------
+
+namespace internal {
+namespace {
+
+void WriteCodecParameters(JsonWriter& w, const CodecParameters& parameters) {
+  // A std::map<std::string, ...>: already in nlohmann's key order.
+  w.Raw("{");
+  bool first = true;
+  for (const auto& [key, value] : parameters) {
+    if (!first) w.Raw(",");
+    first = false;
+    w.String(key);
+    w.Raw(":");
+    if (const auto* number = std::get_if<std::int64_t>(&value)) {
+      w.Int(*number);
+    } else {
+      w.String(std::get<std::string>(value));
+    }
+  }
+  w.Raw("}");
+}
+
+void WriteRtcpFeedback(JsonWriter& w, const RtcpFeedback& feedback) {
+  w.Object([&](JsonWriter::Members& o) {
+    o.Add("type", [&](JsonWriter& v) { v.String(feedback.type); });
+    if (!feedback.parameter.empty()) o.Add("parameter", [&](JsonWriter& v) { v.String(feedback.parameter); });
+  });
+}
+
+void AddCodecCommon(JsonWriter::Members& o, const std::string& mime_type, std::uint32_t clock_rate,
+                    const std::optional<int>& channels, const CodecParameters& parameters,
+                    const std::vector<RtcpFeedback>& feedback) {
+  o.Add("mimeType", [&](JsonWriter& v) { v.String(mime_type); });
+  o.Add("clockRate", [&](JsonWriter& v) { v.Number(clock_rate); });
+  if (channels) o.Add("channels", [&](JsonWriter& v) { v.Number(*channels); });
+  o.Add("parameters", [&](JsonWriter& v) { WriteCodecParameters(v, parameters); });
+  o.Add("rtcpFeedback", [&](JsonWriter& v) { v.Array(feedback, WriteRtcpFeedback); });
+}
+
+void WriteCodecCapability(JsonWriter& w, const RtpCodecCapability& codec) {
+  w.Object([&](JsonWriter::Members& o) {
+    AddCodecCommon(o, codec.mime_type, codec.clock_rate, codec.channels, codec.parameters, codec.rtcp_feedback);
+    o.Add("kind", [&](JsonWriter& v) { v.String(ToString(codec.kind)); });
+    if (codec.preferred_payload_type) {
+      o.Add("preferredPayloadType", [&](JsonWriter& v) { v.Number(*codec.preferred_payload_type); });
+    }
+  });
+}
+
+void WriteExtensionCapability(JsonWriter& w, const RtpHeaderExtensionCapability& extension) {
+  w.Object([&](JsonWriter::Members& o) {
+    o.Add("kind", [&](JsonWriter& v) { v.String(ToString(extension.kind)); });
+    o.Add("uri", [&](JsonWriter& v) { v.String(extension.uri); });
+    o.Add("preferredId", [&](JsonWriter& v) { v.Number(extension.preferred_id); });
+    o.Add("preferredEncrypt", [&](JsonWriter& v) { v.Bool(extension.preferred_encrypt); });
+  });
+}
+
+void WriteExtensionParameters(JsonWriter& w, const RtpHeaderExtensionParameters& extension) {
+  w.Object([&](JsonWriter::Members& o) {
+    o.Add("uri", [&](JsonWriter& v) { v.String(extension.uri); });
+    o.Add("id", [&](JsonWriter& v) { v.Number(extension.id); });
+    o.Add("encrypt", [&](JsonWriter& v) { v.Bool(extension.encrypt); });
+  });
+}
+
+void WriteEncoding(JsonWriter& w, const RtpEncodingParameters& encoding) {
+  w.Object([&](JsonWriter::Members& o) {
+    if (encoding.ssrc) o.Add("ssrc", [&](JsonWriter& v) { v.Number(*encoding.ssrc); });
+    if (encoding.rtx_ssrc) {
+      o.Add("rtx", [&](JsonWriter& v) {
+        v.Object([&](JsonWriter::Members& rtx) { rtx.Add("ssrc", [&](JsonWriter& n) { n.Number(*encoding.rtx_ssrc); }); });
+      });
+    }
+    if (encoding.rid) o.Add("rid", [&](JsonWriter& v) { v.String(*encoding.rid); });
+    if (encoding.dtx) o.Add("dtx", [&](JsonWriter& v) { v.Bool(*encoding.dtx); });
+    if (encoding.max_bitrate) o.Add("maxBitrate", [&](JsonWriter& v) { v.Number(*encoding.max_bitrate); });
+    if (encoding.scalability_mode) o.Add("scalabilityMode", [&](JsonWriter& v) { v.String(*encoding.scalability_mode); });
+  });
+}
+
+}  // namespace
+
+void WriteRtpCodecParameters(JsonWriter& w, const RtpCodecParameters& codec) {
+  w.Object([&](JsonWriter::Members& o) {
+    AddCodecCommon(o, codec.mime_type, codec.clock_rate, codec.channels, codec.parameters, codec.rtcp_feedback);
+    o.Add("payloadType", [&](JsonWriter& v) { v.Number(codec.payload_type); });
+  });
+}
+
+void WriteRtpParameters(JsonWriter& w, const RtpParameters& parameters) {
+  w.Object([&](JsonWriter::Members& o) {
+    if (parameters.mid) o.Add("mid", [&](JsonWriter& v) { v.String(*parameters.mid); });
+    o.Add("codecs", [&](JsonWriter& v) { v.Array(parameters.codecs, WriteRtpCodecParameters); });
+    o.Add("headerExtensions", [&](JsonWriter& v) { v.Array(parameters.header_extensions, WriteExtensionParameters); });
+    o.Add("encodings", [&](JsonWriter& v) { v.Array(parameters.encodings, WriteEncoding); });
+    o.Add("rtcp", [&](JsonWriter& v) {
+      v.Object([&](JsonWriter::Members& rtcp) {
+        if (parameters.rtcp.cname) rtcp.Add("cname", [&](JsonWriter& s) { s.String(*parameters.rtcp.cname); });
+        if (parameters.rtcp.reduced_size) {
+          rtcp.Add("reducedSize", [&](JsonWriter& b) { b.Bool(*parameters.rtcp.reduced_size); });
+        }
+      });
+    });
+  });
+}
+
+void WriteRtpCapabilities(JsonWriter& w, const RtpCapabilities& capabilities) {
+  w.Object([&](JsonWriter::Members& o) {
+    o.Add("codecs", [&](JsonWriter& v) { v.Array(capabilities.codecs, WriteCodecCapability); });
+    o.Add("headerExtensions", [&](JsonWriter& v) { v.Array(capabilities.header_extensions, WriteExtensionCapability); });
+  });
+}
+
+}  // namespace internal
 }  // namespace sfusim::protocol

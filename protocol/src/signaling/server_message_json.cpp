@@ -435,7 +435,171 @@ nlohmann::json ToJson(const ServerMessage& message) {
   return j;
 }
 
-std::string EncodeServerMessage(const ServerMessage& message) { return DumpJson(ToJson(message)); }
+namespace {
+
+using internal::JsonWriter;
+
+void AddProducerFields(JsonWriter::Members& o, const NewProducer& m) {
+  o.Add("producer_id", [&](JsonWriter& v) { v.String(m.producer_id); });
+  o.Add("username", [&](JsonWriter& v) { v.String(m.username); });
+  o.Add("kind", [&](JsonWriter& v) { v.String(ToString(m.kind)); });
+  o.Add("source", [&](JsonWriter& v) { v.String(ToString(m.source)); });
+  o.Add("routing_mode", [&](JsonWriter& v) { v.String(ToString(m.routing_mode)); });
+}
+
+void AddResult(JsonWriter::Members&, const MediaSignalError&) {}  // not used: errors are written apart
+void AddResult(JsonWriter::Members& o, const RouterRtpCapabilitiesResult& m) {
+  o.Add("rtp_capabilities", [&](JsonWriter& v) { internal::WriteRtpCapabilities(v, m.rtp_capabilities); });
+}
+void AddResult(JsonWriter::Members& o, const WebRtcTransportResult& m) {
+  o.Add("transport_id", [&](JsonWriter& v) { v.String(m.transport_id); });
+  o.Add("direction", [&](JsonWriter& v) { v.String(ToString(m.direction)); });
+  o.Add("ice_parameters", [&](JsonWriter& v) {
+    v.Object([&](JsonWriter::Members& ice) {
+      ice.Add("usernameFragment", [&](JsonWriter& s) { s.String(m.ice_parameters.username_fragment); });
+      ice.Add("password", [&](JsonWriter& s) { s.String(m.ice_parameters.password); });
+      ice.Add("iceLite", [&](JsonWriter& b) { b.Bool(m.ice_parameters.ice_lite); });
+    });
+  });
+  o.Add("ice_candidates", [&](JsonWriter& v) {
+    v.Array(m.ice_candidates, [](JsonWriter& a, const IceCandidate& c) {
+      a.Object([&](JsonWriter::Members& f) {
+        f.Add("foundation", [&](JsonWriter& x) { x.String(c.foundation); });
+        f.Add("priority", [&](JsonWriter& x) { x.Number(c.priority); });
+        f.Add("ip", [&](JsonWriter& x) { x.String(c.ip); });
+        f.Add("protocol", [&](JsonWriter& x) { x.String(c.protocol); });
+        f.Add("port", [&](JsonWriter& x) { x.Number(c.port); });
+        f.Add("type", [&](JsonWriter& x) { x.String(c.type); });
+      });
+    });
+  });
+  o.Add("dtls_parameters", [&](JsonWriter& v) { internal::WriteDtlsParameters(v, m.dtls_parameters); });
+  o.Add("producers", [&](JsonWriter& v) {
+    v.Array(m.producers, [](JsonWriter& a, const NewProducer& p) {
+      a.Object([&](JsonWriter::Members& f) { AddProducerFields(f, p); });
+    });
+  });
+}
+void AddResult(JsonWriter::Members&, const ConnectWebRtcTransportResult&) {}
+void AddResult(JsonWriter::Members& o, const MediaProduceResult& m) {
+  o.Add("producer_id", [&](JsonWriter& v) { v.String(m.producer_id); });
+}
+void AddResult(JsonWriter::Members& o, const MediaConsumeResult& m) {
+  o.Add("consumer_id", [&](JsonWriter& v) { v.String(m.consumer_id); });
+  o.Add("producer_id", [&](JsonWriter& v) { v.String(m.producer_id); });
+  o.Add("kind", [&](JsonWriter& v) { v.String(ToString(m.kind)); });
+  o.Add("rtp_parameters", [&](JsonWriter& v) { internal::WriteRtpParameters(v, m.rtp_parameters); });
+  o.Add("paused", [&](JsonWriter& v) { v.Bool(m.paused); });
+}
+void AddResult(JsonWriter::Members&, const MediaResumeConsumerResult&) {}
+void AddResult(JsonWriter::Members&, const MediaCloseProducerResult&) {}
+void AddResult(JsonWriter::Members& o, const NativeSenderSessionResult& m) {
+  o.Add("transport_id", [&](JsonWriter& v) { v.String(m.transport_id); });
+  o.Add("producer_id", [&](JsonWriter& v) { v.String(m.producer_id); });
+  o.Add("rtp_target", [&](JsonWriter& v) {
+    v.Object([&](JsonWriter::Members& t) {
+      t.Add("ip", [&](JsonWriter& x) { x.String(m.rtp_target.ip); });
+      t.Add("port", [&](JsonWriter& x) { x.Number(m.rtp_target.port); });
+    });
+  });
+  o.Add("payload_type", [&](JsonWriter& v) { v.Number(m.payload_type); });
+  o.Add("ssrc", [&](JsonWriter& v) { v.Number(m.ssrc); });
+  o.Add("codec", [&](JsonWriter& v) { internal::WriteRtpCodecParameters(v, m.codec); });
+}
+void AddResult(JsonWriter::Members&, const ClientDiagnosticResult&) {}
+
+void AddMessage(JsonWriter::Members& o, const VoiceJoined& m) {
+  o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+  o.Add("user_id", [&](JsonWriter& v) { v.String(m.user_id); });
+}
+void AddMessage(JsonWriter::Members& o, const VoiceLeft& m) {
+  o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+}
+void AddMessage(JsonWriter::Members& o, const Authenticated& m) {
+  o.Add("user_id", [&](JsonWriter& v) { v.String(m.user_id); });
+  o.Add("username", [&](JsonWriter& v) { v.String(m.username); });
+}
+void AddMessage(JsonWriter::Members&, const Pong&) {}
+void AddMessage(JsonWriter::Members& o, const VoiceUserJoined& m) {
+  o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+  o.Add("user_id", [&](JsonWriter& v) { v.String(m.user_id); });
+  o.Add("username", [&](JsonWriter& v) { v.String(m.username); });
+}
+void AddMessage(JsonWriter::Members& o, const VoiceUserLeft& m) {
+  o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+  o.Add("user_id", [&](JsonWriter& v) { v.String(m.user_id); });
+  o.Add("username", [&](JsonWriter& v) { v.String(m.username); });
+}
+void AddMessage(JsonWriter::Members& o, const VoiceUserSpeaking& m) {
+  o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+  o.Add("username", [&](JsonWriter& v) { v.String(m.username); });
+  o.Add("speaking", [&](JsonWriter& v) { v.Bool(m.speaking); });
+}
+void AddMessage(JsonWriter::Members& o, const VoicePresenceSnapshot& m) {
+  o.Add("channels", [&](JsonWriter& v) {
+    v.Array(m.channels, [](JsonWriter& a, const auto& c) {
+      a.Object([&](JsonWriter::Members& ch) {
+        ch.Add("channel_id", [&](JsonWriter& x) { x.String(c.channel_id); });
+        ch.Add("members", [&](JsonWriter& x) {
+          x.Array(c.members, [](JsonWriter& b, const PresenceMember& member) {
+            b.Object([&](JsonWriter::Members& u) {
+              u.Add("user_id", [&](JsonWriter& y) { y.String(member.user_id); });
+              u.Add("username", [&](JsonWriter& y) { y.String(member.username); });
+              u.Add("speaking", [&](JsonWriter& y) { y.Bool(member.speaking); });
+            });
+          });
+        });
+      });
+    });
+  });
+}
+void AddMessage(JsonWriter::Members& o, const MediaSignalResponse& m) {
+  if (m.request_id) o.Add("request_id", [&](JsonWriter& v) { v.String(*m.request_id); });
+  if (const auto* error = std::get_if<MediaSignalError>(&m.outcome)) {
+    if (m.action) o.Add("action", [&](JsonWriter& v) { v.String(ToString(*m.action)); });
+    o.Add("error", [&](JsonWriter& v) {
+      v.Object([&](JsonWriter::Members& e) {
+        e.Add("code", [&](JsonWriter& x) { x.String(error->code); });
+        e.Add("message", [&](JsonWriter& x) { x.String(error->message); });
+      });
+    });
+    return;
+  }
+  o.Add("action", [&](JsonWriter& v) { v.String(ToString(*ResultAction(m.outcome))); });
+  o.Add("result", [&](JsonWriter& v) {
+    v.Object([&](JsonWriter::Members& r) { std::visit([&](const auto& result) { AddResult(r, result); }, m.outcome); });
+  });
+}
+void AddMessage(JsonWriter::Members& o, const NewProducer& m) { AddProducerFields(o, m); }
+void AddMessage(JsonWriter::Members& o, const ProducerClosed& m) {
+  o.Add("producer_id", [&](JsonWriter& v) { v.String(m.producer_id); });
+  o.Add("source", [&](JsonWriter& v) { v.String(ToString(m.source)); });
+  o.Add("routing_mode", [&](JsonWriter& v) { v.String(ToString(m.routing_mode)); });
+}
+void AddMessage(JsonWriter::Members& o, const MediaRouterReset& m) {
+  o.Add("channel_id", [&](JsonWriter& v) { v.String(m.channel_id); });
+  o.Add("reason", [&](JsonWriter& v) { v.String(m.reason); });
+  o.Add("generation", [&](JsonWriter& v) { v.Number(m.generation); });
+}
+void AddMessage(JsonWriter::Members& o, const SignalingErrorNotice& m) {
+  o.Add("code", [&](JsonWriter& v) { v.String(m.code); });
+  o.Add("message", [&](JsonWriter& v) { v.String(m.message); });
+  if (m.request_id) o.Add("request_id", [&](JsonWriter& v) { v.String(*m.request_id); });
+}
+
+}  // namespace
+
+// The same text as DumpJson(ToJson(message)), written directly (json_writer.h).
+std::string EncodeServerMessage(const ServerMessage& message) {
+  std::string text;
+  text.reserve(128);
+  JsonWriter w(text);
+  w.Object([&](JsonWriter::Members& o) {
+    o.Add(kTypeField, [&](JsonWriter& v) { v.String(TypeName(message)); });
+    std::visit([&](const auto& m) { AddMessage(o, m); }, message);
+  });
+  return text;
+}
 
 std::string_view TypeName(const ServerMessage& message) {
   static constexpr std::string_view kNames[] = {

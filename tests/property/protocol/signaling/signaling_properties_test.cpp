@@ -14,6 +14,7 @@
 #include <deque>
 #include <set>
 
+#include "sfusim/protocol/signaling/json_reader.h"
 #include "sfusim/protocol/signaling/rate_limiter.h"
 #include "sfusim/protocol/signaling/signaling_codec.h"
 #include "sfusim/protocol/signaling/signaling_error_codes.h"
@@ -114,6 +115,23 @@ TEST_CASE("server messages round-trip", "[signaling][property]") {
     const bool same = *decoded == message;
     RC_ASSERT(same);
     RC_ASSERT(EncodeServerMessage(*decoded) == text);
+  });
+}
+
+// Encode* write the text directly (json_writer.h); it must be, byte for byte, nlohmann's dump of
+// ToJson, the form the scenario traces and every recorded payload were made with.
+TEST_CASE("the direct encoders write exactly nlohmann's text", "[signaling][property]") {
+  rc::prop("client messages", [] {
+    const ClientMessage message = *gen::AnyClientMessage();
+    RC_ASSERT(EncodeClientMessage(message) == DumpJson(ToJson(message)));
+  });
+  rc::prop("server messages", [] {
+    const ServerMessage message = *gen::AnyServerMessage();
+    RC_ASSERT(EncodeServerMessage(message) == DumpJson(ToJson(message)));
+  });
+  rc::prop("strings with any bytes, invalid UTF-8 included", [](const std::string& text) {
+    const ServerMessage message = VoiceLeft{text};
+    RC_ASSERT(EncodeServerMessage(message) == DumpJson(ToJson(message)));
   });
 }
 
