@@ -64,6 +64,11 @@ RepeatAnswer ClassifyRepeatError(MediaAction action, std::string_view code) {
   }
 }
 
+bool NeedsCreatedId(const protocol::MediaSignalBody& body) {
+  const auto* produce = std::get_if<protocol::MediaProduceRequest>(&body);
+  return produce == nullptr || produce->source != protocol::MediaSource::kMicrophone;
+}
+
 std::optional<protocol::MediaSignalOutcome> AssumedSuccess(MediaAction action) {
   switch (action) {
     case MediaAction::kConnectWebRtcTransport: return protocol::ConnectWebRtcTransportResult{};

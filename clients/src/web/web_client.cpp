@@ -222,7 +222,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
 
   bool MediaComplete() const {
     if (!media_loaded_) return false;
-    if (config_.publish_microphone && producer_id_.empty()) return false;
+    if (config_.publish_microphone && !mic_producing_) return false;
     if (want_camera_ && camera_slot_.producer_id.empty()) return false;
     if (want_screen_ && native_producer_id_.empty() && screen_slot_.producer_id.empty()) return false;
     if (!recv_ || !recv_->connected) return false;
@@ -660,6 +660,10 @@ class WebClient::Impl : public sim::MessageStream::Listener {
           }
           break;
         case RepeatAnswer::kExistsUnknownId:
+          if (!NeedsCreatedId(o.body)) {  // the microphone producer
+            OnMicrophoneProducing();
+            return;
+          }
           // What the lost answer carried cannot be asked for again: start over on a clean state.
           DropSignaling("request repeated after a lost response: " + std::string(protocol::ToString(action)) +
                         " exists");
@@ -867,7 +871,12 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     if (r.is_error()) return OnSetupError(r);
     const auto* p = std::get_if<protocol::MediaProduceResult>(&r.outcome);
     if (!p) return;
-    producer_id_ = p->producer_id;
+    OnMicrophoneProducing();  // the id itself is never needed (request_retry.h, NeedsCreatedId)
+  }
+
+  // The microphone producer exists on the SFU (its id may have been lost with its answer).
+  void OnMicrophoneProducing() {
+    mic_producing_ = true;
     if (sender_) sender_->Start();
     CheckMediaComplete();
   }
@@ -975,7 +984,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     media_active_ = false;
     media_loaded_ = false;
     if (sender_) sender_->Stop();
-    producer_id_.clear();
+    mic_producing_ = false;
     // Video: the SFU dropped (or will drop) every producer of the old media setup with it.
     for (ProducerSlot* slot : {&camera_slot_, &screen_slot_}) {
       if (VideoPublisher* pub = PublisherFor(slot->source).get()) pub->Stop();
@@ -1416,7 +1425,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     for (const auto& [id, r] : remote_) expect_recv |= r.packets > 0;
     for (Endpoint* ep : {send_.get(), recv_.get()}) {
       if (!ep || !ep->connected || !ep->received_any) continue;
-      const bool producing = !producer_id_.empty() || !camera_slot_.producer_id.empty() || !screen_slot_.producer_id.empty();
+      const bool producing = mic_producing_ || !camera_slot_.producer_id.empty() || !screen_slot_.producer_id.empty();
       const bool expected = ep->direction == TransportDirection::kSend ? producing : expect_recv;
       if (!expected) {
         health_.SetState(ep->direction, TransportState::kConnected, now);
@@ -1479,7 +1488,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   }
 
   void OnSenderPacket(std::vector<uint8_t> packet) {
-    if (!send_ || !send_->connected || producer_id_.empty() || !send_->outbound) return;
+    if (!send_ || !send_->connected || !mic_producing_ || !send_->outbound) return;
     if (!send_->outbound->ProtectRtp(packet).ok()) {
       ++counters_.srtp_errors;
       return;
@@ -1592,7 +1601,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   std::unique_ptr<Endpoint> send_;
   std::unique_ptr<Endpoint> recv_;
   uint32_t ssrc_ = 0;
-  std::string producer_id_;
+  bool mic_producing_ = false;  // the microphone producer exists (its id may have been lost)
   std::unique_ptr<AudioSender> sender_;
   std::map<std::string, Remote> remote_;                              // by producer id
   std::map<std::string, std::unique_ptr<AudioReceiver>> receivers_;   // by producer id

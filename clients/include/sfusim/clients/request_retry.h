@@ -19,7 +19,10 @@
 //   may not have taken effect); a repeat answered transport_exists / producer_limit /
 //   invalid_value (SSRC in use) means the object exists but its id, ICE/DTLS parameters or RTP
 //   target were in the lost answer and cannot be asked for again: kExistsUnknownId, and the
-//   client falls back to the full re-setup on a fresh connection (a clean server state).
+//   client falls back to the full re-setup on a fresh connection (a clean server state) - unless
+//   it never needs that id (NeedsCreatedId): the microphone producer is only ever closed with the
+//   channel or the connection, never by id, and its media flows by the SSRC the client chose, so
+//   the client takes it as produced.
 // - client_diagnostic: fire and forget, never repeated (kNeverRepeat).
 // A request that times out kMaxRequestAttempts times also falls back to the full re-setup.
 //
@@ -30,6 +33,7 @@
 // - PlanAfterTimeout(action, attempts_sent) says whether to repeat and after how long.
 // - ClassifyRepeatError(action, code) says what an error answer to a REPEAT means (for a first
 //   attempt an error means just what it says; the caller does not ask).
+// - NeedsCreatedId(body): false only for the microphone's media_produce.
 // - AssumedSuccess(action) is the result the client acts on for kAlreadyDone (empty result types).
 // Pure functions: no state, no clock.
 #pragma once
@@ -37,6 +41,7 @@
 #include <optional>
 #include <string_view>
 
+#include "sfusim/protocol/signaling/client_messages.h"
 #include "sfusim/protocol/signaling/media_types.h"
 #include "sfusim/protocol/signaling/server_messages.h"
 #include "sfusim/sim/time_delta.h"
@@ -71,6 +76,8 @@ enum class RepeatAnswer {
 };
 
 RepeatAnswer ClassifyRepeatError(protocol::MediaAction action, std::string_view code);
+// Whether the client needs the id of what `body` creates (to close or address it later).
+bool NeedsCreatedId(const protocol::MediaSignalBody& body);
 std::optional<protocol::MediaSignalOutcome> AssumedSuccess(protocol::MediaAction action);
 
 }  // namespace sfusim::clients

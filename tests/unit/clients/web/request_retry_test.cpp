@@ -44,7 +44,7 @@ struct World {
   std::unique_ptr<WebClient> client;
   Recorder recorder;
 
-  World() {
+  explicit World(bool camera = false) {
     net.AddHost("sfu", kSfuAddress.ip);
     net.AddHost("alice", sim::MakeIpv4(10, 0, 1, 1));
     sim::LinkConfig link;
@@ -54,6 +54,9 @@ struct World {
     sfu = std::make_unique<FakeSfu>(net.host("sfu"));
     sfu->like_sfu = true;
     clients::WebClientConfig config{"alice", "token", kSfuAddress, "lobby", true, {}};
+    config.publish_camera = camera;  // the camera instead of the microphone
+    config.publish_microphone = !camera;
+    config.camera = {160, 90, 10, 200'000};  // small: these tests are about requests
     client = std::make_unique<WebClient>(sim::Env{&scheduler, sim::Rng(3), net.host("alice"), nullptr}, config);
     recorder.scheduler = &scheduler;
     client->SetObserver(&recorder);
@@ -197,19 +200,46 @@ TEST_CASE("WebClient: a repeated create_webrtc_transport that exists means a ful
                                                       "signaling_reconnected", "voice_joined", "media_restored"});
 }
 
-TEST_CASE("WebClient: a repeated media_produce whose SSRC is in use means a full re-setup", "[clients][web][retry]") {
+TEST_CASE("WebClient: a repeated microphone media_produce whose SSRC is in use counts as produced",
+          "[clients][web][retry]") {
   World w;
   w.sfu->lose[MediaAction::kMediaProduce] = 1;
   w.client->Start();
-  w.Run(10.5);
+  w.Run(9.0);
+  CHECK_FALSE(w.client->media_complete());
+  CHECK(w.client->counters().rtp_sent == 0);  // no sending before the producer is known to exist
+  w.Run(2.0);
   const auto produces = w.Requests(MediaAction::kMediaProduce);
   REQUIRE(produces.size() == 2);
   // The very same request (same SSRC): never a second microphone producer.
   CHECK(std::get<protocol::MediaProduceRequest>(produces[0].body) == std::get<protocol::MediaProduceRequest>(produces[1].body));
+  CHECK(w.client->counters().error_responses == 1);  // invalid_value: the SSRC is in use (by our producer)
+  CHECK(w.sfu->accepted == 1);
+  CHECK(w.recorder.events == std::vector<std::string>{"voice_joined"});
+  CHECK(w.client->media_complete());
+  CHECK(w.client->phase() == ClientPhase::kActive);
+  w.Run(1.0);
+  CHECK(w.client->counters().rtp_sent > 0);  // the microphone sends on the producer it cannot name
+}
+
+TEST_CASE("WebClient: a repeated camera media_produce refused by the limit means a full re-setup",
+          "[clients][web][retry]") {
+  World w(/*camera=*/true);
+  w.sfu->lose[MediaAction::kMediaProduce] = 1;
+  w.client->Start();
+  w.Run(10.5);
+  // The same request again; the fake refuses it (its SSRC is in use) as the SFU would
+  // (producer_limit or invalid_value): the camera exists, but without its id it cannot be closed.
+  const auto produces = w.sfu->Produces(protocol::MediaSource::kCamera);
+  REQUIRE(produces.size() == 2);
+  CHECK(produces[0] == produces[1]);
+  CHECK(clients::NeedsCreatedId(protocol::MediaSignalBody{produces[0]}));
   CHECK(w.recorder.events.back() == "signaling_disconnected");
   w.Run(3.0);
   CHECK(w.sfu->accepted == 2);
+  CHECK(w.sfu->Produces(protocol::MediaSource::kCamera).size() == 3);  // on the fresh connection
   CHECK(w.client->phase() == ClientPhase::kActive);
+  CHECK(w.client->media_complete());
 }
 
 TEST_CASE("WebClient repeats a lost media_consume and resumes the consumer it got", "[clients][web][retry]") {
