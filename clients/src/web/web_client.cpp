@@ -30,6 +30,7 @@
 #include "sfusim/clients/connection_state_machine.h"
 #include "sfusim/clients/device_capabilities.h"
 #include "sfusim/clients/reconnect_policy.h"
+#include "sfusim/clients/request_retry.h"
 #include "sfusim/clients/request_tracker.h"
 #include "sfusim/clients/rtcp_dispatcher.h"
 #include "sfusim/clients/video/video_receiver.h"
@@ -221,7 +222,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
 
   bool MediaComplete() const {
     if (!media_loaded_) return false;
-    if (config_.publish_microphone && producer_id_.empty()) return false;
+    if (config_.publish_microphone && !mic_producing_) return false;
     if (want_camera_ && camera_slot_.producer_id.empty()) return false;
     if (want_screen_ && native_producer_id_.empty() && screen_slot_.producer_id.empty()) return false;
     if (!recv_ || !recv_->connected) return false;
@@ -315,6 +316,8 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   struct Outstanding {
     uint64_t epoch = 0;
     ResponseHandler handler;
+    protocol::MediaSignalBody body;  // kept for a repeat after a timeout (request_retry.h)
+    int attempt = 1;                 // 1: the first send
   };
 
   bool stream_open() const { return stream_ && stream_->is_open(); }
@@ -481,12 +484,12 @@ class WebClient::Impl : public sim::MessageStream::Listener {
 
   bool SendMessage(const protocol::ClientMessage& message) { return SendText(protocol::EncodeClientMessage(message)); }
 
-  void SendRequest(protocol::MediaSignalBody body, ResponseHandler handler) {
+  void SendRequest(protocol::MediaSignalBody body, ResponseHandler handler, int attempt = 1) {
     const MediaAction action = protocol::ActionOf(body);
     auto id = tracker_.Issue(action, env_.Now(), media_epoch_);
     if (!id) return;
     ++counters_.requests_sent;
-    outstanding_[*id] = Outstanding{media_epoch_, std::move(handler)};
+    outstanding_[*id] = Outstanding{media_epoch_, std::move(handler), body, attempt};
     if (observer_) observer_->OnRequestSent(*id, action);
     SendMessage(protocol::MediaSignalRequest{*id, std::move(body)});
     ScheduleRequestTimer();
@@ -503,20 +506,46 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     });
   }
 
+  // A request of the current media setup that timed out is repeated after a short backoff
+  // (request_retry.h says why that is safe per action); one that timed out kMaxRequestAttempts
+  // times makes the client start over on a fresh connection.
   void OnRequestTimer() {
     bool current_failed = false;
     for (const PendingRequest& r : tracker_.ExpireUntil(env_.Now())) {
       ++counters_.timeouts;
       if (observer_) observer_->OnRequestTimedOut(r.request_id);
       auto it = outstanding_.find(r.request_id);
-      if (it != outstanding_.end()) {
-        if (it->second.epoch == media_epoch_ && media_active_) current_failed = true;
-        outstanding_.erase(it);
+      if (it == outstanding_.end()) continue;
+      Outstanding o = std::move(it->second);
+      outstanding_.erase(it);
+      if (o.epoch != media_epoch_ || !media_active_) continue;
+      const TimeoutPlan plan = PlanAfterTimeout(r.action, o.attempt);
+      if (plan.repeat) {
+        ScheduleRepeat(std::move(o), plan.delay);
+      } else if (RepeatPolicyOf(r.action) != RepeatPolicy::kNeverRepeat) {
+        current_failed = true;
       }
     }
     ScheduleRequestTimer();
-    // A setup step that never got an answer: start over on a fresh connection.
     if (current_failed && stream_) DropSignaling("request timed out");
+  }
+
+  // The repeat goes out on the same connection and media setup only: a reconnection or a router
+  // reset starts a new setup that sends its own requests.
+  void ScheduleRepeat(Outstanding o, sim::TimeDelta delay) {
+    const uint64_t session = session_;
+    auto repeat = std::make_shared<Outstanding>(std::move(o));
+    PostIn(delay, [repeat, session](Impl* self) { self->Repeat(std::move(*repeat), session); });
+  }
+
+  void Repeat(Outstanding o, uint64_t session) {
+    if (session != session_ || o.epoch != media_epoch_ || !media_active_ || !stream_open()) return;
+    // A consume for a producer that closed meanwhile would only leave a consumer nobody wants.
+    if (const auto* c = std::get_if<protocol::MediaConsumeRequest>(&o.body); c && !remote_.count(c->producer_id)) {
+      return;
+    }
+    ++counters_.request_retries;
+    SendRequest(std::move(o.body), std::move(o.handler), o.attempt + 1);
   }
 
   void ScheduleHeartbeat() {
@@ -616,6 +645,31 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     Outstanding o = std::move(it->second);
     outstanding_.erase(it);
     if (o.epoch != media_epoch_ || !media_active_) return;  // from a media setup that is over
+    if (o.attempt > 1 && m.is_error()) {
+      // A repeat after a timeout: the first copy may have taken effect (request_retry.h).
+      const MediaAction action = protocol::ActionOf(o.body);
+      switch (ClassifyRepeatError(action, std::get<protocol::MediaSignalError>(m.outcome).code)) {
+        case RepeatAnswer::kAsAnswered:
+          break;
+        case RepeatAnswer::kAlreadyDone:
+          if (auto ok = AssumedSuccess(action)) {
+            protocol::MediaSignalResponse done = m;
+            done.outcome = std::move(*ok);
+            o.handler(this, done);
+            return;
+          }
+          break;
+        case RepeatAnswer::kExistsUnknownId:
+          if (!NeedsCreatedId(o.body)) {  // the microphone producer
+            OnMicrophoneProducing();
+            return;
+          }
+          // What the lost answer carried cannot be asked for again: start over on a clean state.
+          DropSignaling("request repeated after a lost response: " + std::string(protocol::ToString(action)) +
+                        " exists");
+          return;
+      }
+    }
     o.handler(this, m);
   }
 
@@ -817,7 +871,12 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     if (r.is_error()) return OnSetupError(r);
     const auto* p = std::get_if<protocol::MediaProduceResult>(&r.outcome);
     if (!p) return;
-    producer_id_ = p->producer_id;
+    OnMicrophoneProducing();  // the id itself is never needed (request_retry.h, NeedsCreatedId)
+  }
+
+  // The microphone producer exists on the SFU (its id may have been lost with its answer).
+  void OnMicrophoneProducing() {
+    mic_producing_ = true;
     if (sender_) sender_->Start();
     CheckMediaComplete();
   }
@@ -925,7 +984,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     media_active_ = false;
     media_loaded_ = false;
     if (sender_) sender_->Stop();
-    producer_id_.clear();
+    mic_producing_ = false;
     // Video: the SFU dropped (or will drop) every producer of the old media setup with it.
     for (ProducerSlot* slot : {&camera_slot_, &screen_slot_}) {
       if (VideoPublisher* pub = PublisherFor(slot->source).get()) pub->Stop();
@@ -1366,7 +1425,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     for (const auto& [id, r] : remote_) expect_recv |= r.packets > 0;
     for (Endpoint* ep : {send_.get(), recv_.get()}) {
       if (!ep || !ep->connected || !ep->received_any) continue;
-      const bool producing = !producer_id_.empty() || !camera_slot_.producer_id.empty() || !screen_slot_.producer_id.empty();
+      const bool producing = mic_producing_ || !camera_slot_.producer_id.empty() || !screen_slot_.producer_id.empty();
       const bool expected = ep->direction == TransportDirection::kSend ? producing : expect_recv;
       if (!expected) {
         health_.SetState(ep->direction, TransportState::kConnected, now);
@@ -1429,7 +1488,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   }
 
   void OnSenderPacket(std::vector<uint8_t> packet) {
-    if (!send_ || !send_->connected || producer_id_.empty() || !send_->outbound) return;
+    if (!send_ || !send_->connected || !mic_producing_ || !send_->outbound) return;
     if (!send_->outbound->ProtectRtp(packet).ok()) {
       ++counters_.srtp_errors;
       return;
@@ -1542,7 +1601,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
   std::unique_ptr<Endpoint> send_;
   std::unique_ptr<Endpoint> recv_;
   uint32_t ssrc_ = 0;
-  std::string producer_id_;
+  bool mic_producing_ = false;  // the microphone producer exists (its id may have been lost)
   std::unique_ptr<AudioSender> sender_;
   std::map<std::string, Remote> remote_;                              // by producer id
   std::map<std::string, std::unique_ptr<AudioReceiver>> receivers_;   // by producer id

@@ -18,6 +18,7 @@ struct ClientCounters {
   uint64_t unknown_responses = 0;      // request_id never issued (or absent)
   uint64_t late_responses = 0;         // request_id already answered or timed out
   uint64_t timeouts = 0;               // requests that got no response within 10 s
+  uint64_t request_retries = 0;        // requests repeated after a timeout (request_retry.h)
   uint64_t pings_sent = 0;
   uint64_t voice_activity_sent = 0;
   // Connection life.

@@ -13,10 +13,14 @@
 // - A signaling drop (or repeated failures) triggers reconnection with exponential backoff
 //   (config.reconnect), then re-authentication, rejoin and full media setup; media_router_reset
 //   redoes the media setup without rejoining. After max_attempts failed attempts: kFailed.
-// - Recovery: a setup request that times out, or fails with an error other than
-//   media_unavailable (the router is gone: wait for media_router_reset), drops the connection and
-//   reconnects (a fresh connection has a clean server state). A consume/resume error only drops
-//   that producer. A media transport that received packets and then nothing for 5 s is
+// - Recovery: a request of the current media setup that times out is repeated alone, after a
+//   capped exponential backoff, up to kMaxRequestAttempts sends (request_retry.h: which actions are
+//   safe to repeat and what an error answer to a repeat means). When the repeats are exhausted, or
+//   a repeat shows that the first copy took effect but its lost answer carried what the client
+//   needs (a transport's or producer's id), or a setup request fails with an error other than
+//   media_unavailable (the router is gone: wait for media_router_reset), the client drops the
+//   connection and reconnects (a fresh connection has a clean server state). A consume/resume
+//   error only drops that producer. A media transport that received packets and then nothing for 5 s is
 //   `disconnected`; 10 s later `failed` (TransportHealth), which also reconnects.
 // - Events: signaling_disconnected when a connected stream is lost; signaling_reconnected when a
 //   later connection authenticates; media_restored when media is complete again after a

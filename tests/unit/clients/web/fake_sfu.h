@@ -4,17 +4,24 @@
 // "p-self" for the microphone and "p-camera-<n>" / "p-screen-<n>" for video; a native sender
 // session answers "p-native-<n>" with an RTP target on the SFU host (or the error code in
 // `native_error`); media_close_producer always succeeds.
+// Lost answers (the SFU's lost_response fault point): `lose[action] = n` drops the next n
+// successful answers of that action after the state change. With `like_sfu`, a repeat is refused
+// as the real SFU refuses it (transport_exists, invalid_value for a connected transport or an SSRC
+// in use), and every consume gets a fresh consumer id; that state is per connection.
 #pragma once
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "sfusim/protocol/rtp_parameters/router_capabilities.h"
 #include "sfusim/protocol/signaling/signaling_codec.h"
+#include "sfusim/protocol/signaling/signaling_error_codes.h"
 #include "sfusim/sim/net.h"
 
 namespace sfusim::clients::testing {
@@ -39,6 +46,9 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
 
   void OnAccept(std::unique_ptr<sim::MessageStream> stream) override {
     if (stream_) stream_->Close();
+    directions_.clear();
+    connected_.clear();
+    ssrcs_.clear();
     stream_ = std::move(stream);
     stream_->SetListener(this);
     ++accepted;
@@ -69,6 +79,12 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
   void Handle(const protocol::MediaSignalRequest& r) {
     requests.push_back(r);
     if (silent.count(r.action())) return;
+    if (like_sfu) {
+      if (auto refused = RefuseRepeat(r)) {
+        Send(protocol::MakeMediaSignalError(r.request_id, r.action(), *refused, "refused as the SFU refuses it"));
+        return;
+      }
+    }
     protocol::MediaSignalOutcome out = protocol::ClientDiagnosticResult{};
     switch (r.action()) {
       case MediaAction::kGetRouterRtpCapabilities:
@@ -123,6 +139,7 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
         protocol::MediaConsumeResult c;
         c.producer_id = std::get<protocol::MediaConsumeRequest>(r.body).producer_id;
         c.consumer_id = "c-" + c.producer_id;
+        if (like_sfu) c.consumer_id += "-" + std::to_string(++consumers);
         c.rtp_parameters.codecs.push_back({"audio/opus", 111, 48000, 2, {}, {}});
         c.rtp_parameters.encodings.push_back({});
         c.rtp_parameters.encodings.back().ssrc = 1000 + static_cast<uint32_t>(requests.size());
@@ -132,7 +149,28 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
       case MediaAction::kMediaResumeConsumer: out = protocol::MediaResumeConsumerResult{}; break;
       default: break;
     }
+    if (auto it = lose.find(r.action()); it != lose.end() && it->second > 0) {
+      --it->second;
+      ++lost;
+      return;
+    }
     Send(protocol::MakeMediaSignalResult(r.request_id, out));
+  }
+
+  // The real SFU's answer to a request that repeats one that took effect (like_sfu); records it.
+  std::optional<std::string_view> RefuseRepeat(const protocol::MediaSignalRequest& r) {
+    namespace err = protocol::signaling_error;
+    if (const auto* t = std::get_if<protocol::CreateWebRtcTransportRequest>(&r.body)) {
+      if (!directions_.insert(t->direction).second) return err::kTransportExists;
+    }
+    if (const auto* c = std::get_if<protocol::ConnectWebRtcTransportRequest>(&r.body)) {
+      if (!connected_.insert(c->transport_id).second) return err::kInvalidValue;
+    }
+    if (const auto* p = std::get_if<protocol::MediaProduceRequest>(&r.body)) {
+      const uint32_t ssrc = p->rtp_parameters.encodings.empty() ? 0 : p->rtp_parameters.encodings[0].ssrc.value_or(0);
+      if (!ssrcs_.insert(ssrc).second) return err::kInvalidValue;
+    }
+    return std::nullopt;
   }
 
   // The media_produce / media_close_producer requests, in order.
@@ -170,6 +208,15 @@ class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener,
   int video_producers = 0;
   int native_sessions = 0;
   std::string native_error;  // non-empty: create_native_sender_session fails with this code
+  std::map<MediaAction, int> lose;  // the next n successful answers of an action are lost
+  int lost = 0;
+  bool like_sfu = false;
+  int consumers = 0;
+
+ private:
+  std::set<protocol::TransportDirection> directions_;
+  std::set<std::string> connected_;
+  std::set<uint32_t> ssrcs_;
 };
 
 }  // namespace sfusim::clients::testing

@@ -164,7 +164,7 @@ TEST_CASE("WebClient counts bad server messages and stray responses without fail
   CHECK(w.sfu->accepted == 1);
 }
 
-TEST_CASE("WebClient: a request without an answer times out after 10 s and the client starts over",
+TEST_CASE("WebClient: a request without an answer times out after 10 s, is repeated, then the client starts over",
           "[clients][web]") {
   World w;
   w.sfu->silent = {MediaAction::kGetRouterRtpCapabilities};
@@ -176,6 +176,10 @@ TEST_CASE("WebClient: a request without an answer times out after 10 s and the c
   REQUIRE(w.recorder.timed_out.size() == 1);
   CHECK(w.recorder.timed_out[0] == w.recorder.sent.at(0));
   CHECK(w.client->counters().timeouts == 1);
+  CHECK(w.recorder.events.back() == "voice_joined");  // repeated alone (request_retry.h), not dropped
+  w.Run(21.0);
+  CHECK(w.client->counters().timeouts == 3);
+  CHECK(w.client->counters().request_retries == 2);
   CHECK(w.recorder.events.back() == "signaling_disconnected");
   w.sfu->silent.clear();
   w.Run(3.0);
