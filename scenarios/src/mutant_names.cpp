@@ -19,6 +19,7 @@ bool ApplyMutant(std::string_view name, Mutants& m) {
   if (name == "error-text-leak") sw = &m.sfu.error_text_leak;
   if (name == "membership-lost-on-restart") sw = &m.sfu.membership_lost_on_restart;
   if (name == "producer-owner-lookup-skip") sw = &m.sfu.producer_owner_lookup_skip;
+  if (name == "seq-not-rewritten") sw = &m.sfu.seq_not_rewritten;
   if (name == "fallback-never") sw = &m.client.fallback_never;
   if (name == "ladder-wrong-order") sw = &m.client.ladder_wrong_order;
   if (name == "sticky-native-flag") sw = &m.client.sticky_native_flag;

@@ -616,6 +616,16 @@ class Loader {
     if (const json* f = Find(v, "fps")) {
       if (auto x = ReadInteger(*f, At(pointer, "fps"), kMinFps, kMaxFps)) p.screen.fps = static_cast<int>(*x);
     }
+    if (const json* r = Find(v, "restart_on_tier_change")) {
+      const std::string at = At(pointer, "restart_on_tier_change");
+      if (auto x = ReadBool(*r, at)) {
+        if (*x && p.client != ClientKind::kDesktop) {
+          Add("invalid_value", at, "true needs a desktop client (only the native sender has a pipeline to restart)");
+        } else {
+          p.screen.restart_on_tier_change = *x;
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------------------

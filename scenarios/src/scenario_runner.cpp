@@ -610,6 +610,7 @@ void ScenarioRunner::World::StartClient(Client& c, const std::string& channel) {
   config.screen.native = config.desktop && p.screen.path == ScreenPath::kNative;
   config.screen.tier = p.screen.tier;
   config.screen.fps = p.screen.fps;
+  config.screen.restart_pipeline_on_tier_change = p.screen.restart_on_tier_change;
   config.mutants = options_.mutants.client;
   if (const auto& f = scenario_.fault_points) {
     config.fault_points.notification_delay_probability = f->notification_delay;

@@ -313,7 +313,7 @@ ProducerState& SfuServer::Impl::AddProducer(ConnState& c, RouterState& router, c
   p.native = native;
   const uint32_t clock = rtp.codecs.empty() ? protocol::kOpusClockRateHz : rtp.codecs[0].clock_rate;
   p.rtp_parameters = std::move(rtp);
-  p.forwarder = std::make_unique<RtpForwarder>(clock, kRetransmissionBufferPackets);
+  p.forwarder = std::make_unique<RtpForwarder>(clock, kRetransmissionBufferPackets, !config_.mutants.seq_not_rewritten);
   p.receive_stats.emplace(ssrc, clock);
   p.abs_send_time_id = AbsSendTimeId(p.rtp_parameters);
   router.producer_by_ssrc[ssrc] = id;

@@ -6,8 +6,8 @@
 
 namespace sfusim::sfu {
 
-RtpForwarder::RtpForwarder(uint32_t clock_rate_hz, std::size_t retransmission_capacity)
-    : clock_rate_hz_(clock_rate_hz), buffer_(retransmission_capacity) {}
+RtpForwarder::RtpForwarder(uint32_t clock_rate_hz, std::size_t retransmission_capacity, bool resync_on_restart)
+    : clock_rate_hz_(clock_rate_hz), resync_on_restart_(resync_on_restart), buffer_(retransmission_capacity) {}
 
 RtpForwarder::Route* RtpForwarder::Find(uint64_t key) {
   auto it = std::lower_bound(consumers_.begin(), consumers_.end(), key,
@@ -23,7 +23,7 @@ void RtpForwarder::AddConsumer(uint64_t key, uint32_t output_ssrc, uint16_t init
   if (Find(key) != nullptr) return;
   auto it = std::lower_bound(consumers_.begin(), consumers_.end(), key,
                              [](const Route& r, uint64_t k) { return r.key < k; });
-  consumers_.insert(it, Route{key, output_ssrc, true, RtpRewriter(clock_rate_hz_, initial_seq, initial_timestamp)});
+  consumers_.insert(it, Route{key, output_ssrc, true, RtpRewriter(clock_rate_hz_, initial_seq, initial_timestamp, resync_on_restart_)});
 }
 
 void RtpForwarder::RemoveConsumer(uint64_t key) {

@@ -8,11 +8,15 @@ namespace {
 constexpr int64_t kSeqModulus = 1 << 16;
 }
 
-RtpRewriter::RtpRewriter(uint32_t clock_rate_hz, uint16_t initial_seq, uint32_t initial_timestamp)
-    : clock_rate_hz_(clock_rate_hz == 0 ? 1 : clock_rate_hz), initial_seq_(initial_seq), initial_ts_(initial_timestamp) {}
+RtpRewriter::RtpRewriter(uint32_t clock_rate_hz, uint16_t initial_seq, uint32_t initial_timestamp,
+                         bool resync_on_restart)
+    : clock_rate_hz_(clock_rate_hz == 0 ? 1 : clock_rate_hz),
+      initial_seq_(initial_seq),
+      initial_ts_(initial_timestamp),
+      resync_on_restart_(resync_on_restart) {}
 
 std::optional<RtpRewriter::Output> RtpRewriter::Map(int64_t input_ext_seq, uint32_t input_timestamp, int64_t now_us) {
-  if (!resync_pending_ && !segments_.empty()) {
+  if (resync_on_restart_ && !resync_pending_ && !segments_.empty()) {
     const int64_t jump = input_ext_seq - highest_input_ext_;
     if (jump > kSequenceRestartThreshold || jump < -kSequenceRestartThreshold) resync_pending_ = true;
   }

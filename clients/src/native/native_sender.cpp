@@ -131,6 +131,10 @@ NativeSender::NativeSender(sim::Env env, NativeSenderConfig config, NativeSender
   const auto& tier = protocol::kResolutionTiers[static_cast<size_t>(start_tier_index_)];
   encoder_width_ = tier.width;
   encoder_height_ = tier.height;
+  rtp_ = MakeRtpSender(env_);
+}
+
+std::unique_ptr<VideoRtpSender> NativeSender::MakeRtpSender(sim::Env env) {
   VideoRtpSenderConfig rc;
   rc.ssrc = config_.ssrc;
   rc.payload_type = config_.payload_type;
@@ -139,10 +143,17 @@ NativeSender::NativeSender(sim::Env env, NativeSenderConfig config, NativeSender
   rc.extension_ids.transport_wide_cc = 0;
   rc.extension_ids.abs_capture_time = config_.abs_capture_time_id;
   std::weak_ptr<NativeSender*> weak = self_;
-  rtp_ = std::make_unique<VideoRtpSender>(env_, rc, [weak](std::vector<uint8_t> packet) {
+  return std::make_unique<VideoRtpSender>(env, rc, [weak](std::vector<uint8_t> packet) {
     NativeSender* s = Lock(weak);
     return s != nullptr && s->SendRtpPacket(packet);
   });
+}
+
+void NativeSender::RebuildPacketizer() {
+  // Its own substream per rebuild: the same Env would give the same "random" initial sequence.
+  ++pipeline_generation_;
+  rtp_ = MakeRtpSender(env_.Sub("pipeline-" + std::to_string(pipeline_generation_)));
+  ++counters_.pipeline_restarts;
 }
 
 NativeSender::~NativeSender() {
@@ -394,6 +405,7 @@ void NativeSender::OnEncodeDone() {
       encoder_width_ = tier.width;
       encoder_height_ = tier.height;
       key_frame_pending_ = true;
+      if (config_.restart_pipeline_on_tier_change) RebuildPacketizer();
     } else {
       resolution_ok = false;
       encoded = r.error();

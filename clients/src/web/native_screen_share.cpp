@@ -17,6 +17,7 @@ protocol::Result<std::unique_ptr<NativeScreenShare>> NativeScreenShare::Create(s
   config.rtp_target = params.rtp_target;
   config.thresholds = params.thresholds;
   config.source_seed = params.seed;
+  config.restart_pipeline_on_tier_change = params.restart_pipeline_on_tier_change;
   config.fallback_never = params.mutants.fallback_never;
   config.ladder.wrong_order = params.mutants.ladder_wrong_order;
   std::unique_ptr<NativeScreenShare> share(new NativeScreenShare(std::move(on_event)));

@@ -33,6 +33,7 @@ struct NativeShareParams {
   sim::SocketAddress rtp_target;
   FallbackThresholds thresholds;
   uint64_t seed = 0;
+  bool restart_pipeline_on_tier_change = false;  // NativeSenderConfig's
   ClientMutants mutants;
 };
 

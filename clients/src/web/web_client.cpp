@@ -1223,6 +1223,7 @@ class WebClient::Impl : public sim::MessageStream::Listener {
     np.payload_type = s->payload_type;
     np.rtp_target = *target;
     np.thresholds = config_.thresholds;
+    np.restart_pipeline_on_tier_change = config_.screen.restart_pipeline_on_tier_change;
     np.mutants = config_.mutants;
     native_attempted_ = true;
     np.seed = VideoSourceSeed(config_.username, kVideoSourceScreen);

@@ -10,7 +10,7 @@ void ConsumerSeqContinuous::OnConsumerRtp(double at_s, const sfu::ConsumerRtpEve
   if (it == last_.end()) {
     if (last_.size() < kMaxTrackedConsumers) {
       last_.emplace(std::string(e.consumer_id),
-                    Last{std::string(e.producer_id), e.input_seq, e.output_seq, e.output_ssrc});
+                    Last{std::string(e.producer_id), e.input_seq, e.output_seq, e.output_ssrc, e.output_seq});
     }
     return;
   }
@@ -20,6 +20,18 @@ void ConsumerSeqContinuous::OnConsumerRtp(double at_s, const sfu::ConsumerRtpEve
     ViolateOnce(at_s, id, "consumer " + id + " changed its output SSRC from " + std::to_string(l.output_ssrc) +
                               " to " + std::to_string(e.output_ssrc));
   } else {
+    // Distance from the highest output so far, as the nearest 16-bit step (RFC 3550 A.1).
+    const auto from_highest = static_cast<int16_t>(static_cast<uint16_t>(e.output_seq - l.highest_output));
+    if (from_highest > kMaxOutputSeqJump || from_highest < -kMaxOutputSeqJump) {
+      ViolateOnce(at_s, id, "consumer " + id + " output seq " + std::to_string(e.output_seq) + " is " +
+                                std::to_string(from_highest < 0 ? -from_highest : from_highest) +
+                                (from_highest < 0 ? " behind" : " ahead of") + " its highest sent (" +
+                                std::to_string(static_cast<uint16_t>(l.highest_output)) + "), more than " +
+                                std::to_string(kMaxOutputSeqJump) + " (RFC 3550 MAX_DROPOUT), while its input went " +
+                                std::to_string(l.input_seq) + " -> " + std::to_string(e.input_seq) + " (producer " +
+                                std::string(e.producer_id) + "): a restarted input stream not re-synced");
+    }
+    if (from_highest > 0) l.highest_output += from_highest;
     auto d = static_cast<uint16_t>(e.output_seq - l.output_seq);
     int64_t e_step = (l.producer_id == e.producer_id) ? e.input_seq - l.input_seq : 1;
     int64_t allowed = std::max<int64_t>(1, e_step);

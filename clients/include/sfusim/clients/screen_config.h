@@ -20,6 +20,9 @@ struct ScreenConfig {
   std::string tier = kDefaultScreenTier;
   int fps = kDefaultScreenFps;
   int64_t bitrate_bps = kDefaultScreenBitrateBps;
+  // Native path only: the sender rebuilds its packetizer on every resolution-tier change, so its
+  // RTP sequence restarts (NativeSenderConfig::restart_pipeline_on_tier_change).
+  bool restart_pipeline_on_tier_change = false;
 };
 
 }  // namespace sfusim::clients

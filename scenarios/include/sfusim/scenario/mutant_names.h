@@ -28,7 +28,7 @@ struct MutantSpec {
   std::string_view what;  // one line
 };
 
-inline constexpr std::array<MutantSpec, 20> kMutants = {{
+inline constexpr std::array<MutantSpec, 21> kMutants = {{
     {"consumer-leak", true, "consumers are not closed with their producer"},
     {"transport-replace", true, "a second transport for a direction silently replaces the first"},
     {"producer-limit-race", true, "check-then-create race on the one-camera/one-screen limit"},
@@ -44,6 +44,7 @@ inline constexpr std::array<MutantSpec, 20> kMutants = {{
     {"error-text-leak", true, "an internal library error's text is sent to the client"},
     {"membership-lost-on-restart", true, "a worker restart loses its channels' membership, nobody told"},
     {"producer-owner-lookup-skip", true, "the recv transport's producer batch skips the first member's producers"},
+    {"seq-not-rewritten", false, "a consumer does not re-sync its sequence numbers when its producer's stream restarts"},
     {"fallback-never", false, "the native sender never falls back"},
     {"ladder-wrong-order", false, "the degradation ladder lowers bitrate, then tier, then fps"},
     {"sticky-native-flag", true, "after a native attempt every screen share takes the browser path"},

@@ -80,6 +80,9 @@ struct ScreenSettings {
   ScreenPath path = ScreenPath::kBrowser;
   std::string tier = "1080p";  // one of protocol::kResolutionTiers: the starting tier
   int fps = 30;                // [kMinFps, kMaxFps]
+  // Desktop only: the native sender rebuilds its encoder and packetizer on every resolution-tier
+  // change, so its RTP sequence restarts on the same SSRC (clients::ScreenConfig's).
+  bool restart_on_tier_change = false;
   bool operator==(const ScreenSettings&) const = default;
 };
 

@@ -52,7 +52,7 @@ inline constexpr std::array<std::string_view, 3> kOpusFields = {"bitrate", "dtx"
 inline constexpr std::array<std::string_view, 7> kParticipantFields = {"id",     "client", "channel",  "publish",
                                                                        "camera", "screen", "join_at_s"};
 inline constexpr std::array<std::string_view, 4> kCameraFields = {"width", "height", "fps", "bitrate_kbps"};
-inline constexpr std::array<std::string_view, 3> kScreenFields = {"path", "tier", "fps"};
+inline constexpr std::array<std::string_view, 4> kScreenFields = {"path", "tier", "fps", "restart_on_tier_change"};
 inline constexpr std::array<std::string_view, 2> kNetworkFields = {"default", "links"};
 inline constexpr std::array<std::string_view, 13> kLinkFields = {
     "delay_ms", "jitter_ms",   "reorder", "loss",           "burst_len", "duplicate",          "capacity_kbps",

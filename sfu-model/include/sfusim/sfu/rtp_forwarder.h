@@ -36,7 +36,8 @@ class RtpForwarder {
     virtual void OnRtpOut(const Sent& sent, std::span<const uint8_t> packet) = 0;
   };
 
-  RtpForwarder(uint32_t clock_rate_hz, std::size_t retransmission_capacity);
+  // resync_on_restart: given to every consumer's RtpRewriter (false: the seq_not_rewritten mutant).
+  RtpForwarder(uint32_t clock_rate_hz, std::size_t retransmission_capacity, bool resync_on_restart = true);
 
   // A new consumer starts paused.
   void AddConsumer(uint64_t key, uint32_t output_ssrc, uint16_t initial_seq, uint32_t initial_timestamp);
@@ -69,6 +70,7 @@ class RtpForwarder {
   static void Patch(std::vector<uint8_t>& bytes, uint16_t seq, uint32_t ts, uint32_t ssrc);
 
   uint32_t clock_rate_hz_;
+  bool resync_on_restart_;
   protocol::SequenceNumberUnwrapper unwrapper_;
   int64_t highest_input_ = -1;
   int64_t first_input_ = -1;

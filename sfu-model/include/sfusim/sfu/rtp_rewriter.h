@@ -27,7 +27,10 @@ class RtpRewriter {
     uint32_t timestamp = 0;
   };
 
-  RtpRewriter(uint32_t clock_rate_hz, uint16_t initial_seq, uint32_t initial_timestamp);
+  // resync_on_restart false is the seq_not_rewritten mutant (sfu_mutants.h): a restarted input
+  // stream keeps the old offset; only RequestResync() (resume) re-syncs.
+  RtpRewriter(uint32_t clock_rate_hz, uint16_t initial_seq, uint32_t initial_timestamp,
+              bool resync_on_restart = true);
 
   // The next packet starts a new segment continuing the output (resume, restarted input).
   void RequestResync() { resync_pending_ = true; }
@@ -59,6 +62,7 @@ class RtpRewriter {
   uint32_t clock_rate_hz_;
   uint16_t initial_seq_;
   uint32_t initial_ts_;
+  bool resync_on_restart_;
   bool resync_pending_ = true;
   std::deque<Segment> segments_;
   int64_t highest_output_ext_ = -1;

@@ -27,6 +27,13 @@
 //                        each owner up among the channel's members starting one past the first (an
 //                        off-by-one), so the first member's producers (lowest connection key: the
 //                        earliest connected) are silently skipped
+//   seq_not_rewritten    a consumer re-syncs its sequence/timestamp offset only when it is resumed,
+//                        not when its producer's input stream restarts (a sender that rebuilt its
+//                        packetizer starts a new random sequence on the same SSRC): the restart
+//                        detection (a jump beyond kSequenceRestartThreshold) is missing, so the
+//                        output jumps with the input (forward: a gap of thousands that receivers
+//                        NACK or take for a new source; backward: numbers already sent, or nothing
+//                        at all while the input stays below the last re-sync point)
 #pragma once
 
 namespace sfusim::sfu {
@@ -47,6 +54,7 @@ struct SfuMutants {
   bool error_text_leak = false;
   bool membership_lost_on_restart = false;
   bool producer_owner_lookup_skip = false;
+  bool seq_not_rewritten = false;
 
   bool operator==(const SfuMutants&) const = default;
 };

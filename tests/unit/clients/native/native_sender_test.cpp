@@ -528,3 +528,44 @@ TEST_CASE("NativeSender: from every start tier, sustained slow_encode degrades i
   CHECK(sender->status().degradation_level == settled);
   CHECK(w.listener.Count("fallback_triggered") == 0);
 }
+
+TEST_CASE("NativeSender: restart_pipeline_on_tier_change restarts the RTP sequence on a tier change, same SSRC") {
+  for (const bool restart : {false, true}) {
+    INFO("restart_pipeline_on_tier_change " << restart);
+    NativeWorld w;
+    NativeSenderConfig cfg = w.Config();
+    cfg.tier = "1080p";
+    cfg.restart_pipeline_on_tier_change = restart;
+    auto sender = w.MakeSender(cfg);
+    REQUIRE(sender);
+    sender->Start();
+    w.RunUntilMs(1000);
+    sender->SetFault(NativeFault::kSlowEncode, Ms(11'000));
+    w.RunUntilMs(11'000);
+    REQUIRE(sender->status().tier == "720p");  // exactly one tier change so far
+    // Each sequence break (the network here neither loses nor reorders) is one rebuilt packetizer.
+    REQUIRE(w.sfu_socket.rtp.size() > 10);
+    size_t breaks = 0;
+    size_t first_after_break = 0;
+    for (size_t i = 1; i < w.sfu_socket.rtp.size(); ++i) {
+      CHECK(w.sfu_socket.rtp[i].ssrc == kTestSsrc);
+      if (w.sfu_socket.rtp[i].seq != static_cast<uint16_t>(w.sfu_socket.rtp[i - 1].seq + 1)) {
+        ++breaks;
+        first_after_break = i;
+      }
+    }
+    CHECK(breaks == (restart ? 1u : 0u));
+    CHECK(sender->counters().pipeline_restarts == (restart ? 1u : 0u));
+    if (restart) {
+      // The break comes with the tier change: the first packet after it starts the rebuilt
+      // encoder's first frame, a key frame: its first NAL unit (RFC 6184: single, or the first
+      // inside a STAP-A or FU-A) is the SPS (7) or the IDR slice (5).
+      const auto& p = w.sfu_socket.rtp[first_after_break].payload;
+      REQUIRE(p.size() >= 4);
+      uint8_t nal = p[0] & 0x1f;
+      if (nal == 24) nal = p[3] & 0x1f;  // STAP-A: 2-byte size, then the first NAL header
+      else if (nal == 28) nal = p[1] & 0x1f;  // FU-A: the FU header's type
+      CHECK((nal == 5 || nal == 7));
+    }
+  }
+}

@@ -323,7 +323,7 @@ TEST_CASE("run: parses everything, checks the scenario, runs it and writes resul
                        "consumer-leak, transport-replace, producer-limit-race, router-cache, no-worker-health, voice-echo, "
                        "paused-forwarding, no-keyframe-on-resume, pli-unthrottled, rate-limiter-no-reset, "
                        "ssrc-prefix, unbounded-preferred-codecs, error-text-leak, membership-lost-on-restart, "
-                       "producer-owner-lookup-skip, fallback-never, ladder-wrong-order, sticky-native-flag, "
+                       "producer-owner-lookup-skip, seq-not-rewritten, fallback-never, ladder-wrong-order, sticky-native-flag, "
                        "nack-for-reorder, backoff-no-cap\n");
   CHECK(Run({"run", kValid, "--out="}).err == "sfusim run: --out: expected a directory, got ''\n");
 

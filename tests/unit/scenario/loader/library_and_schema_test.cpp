@@ -150,6 +150,12 @@ TEST_CASE("the library has the video scenarios the video issue asks for", "[libr
     }
   }
   CHECK(slow);
+  // The producer's input stream restarts (the native pipeline is rebuilt on each tier change of a
+  // slow encoder): the seq-not-rewritten mutant's scenario.
+  Scenario restart = load("native-share-pipeline-restart");
+  CHECK(restart.FindParticipant("carol")->screen.restart_on_tier_change);
+  CHECK(restart.FindParticipant("carol")->screen.path == sfusim::scenario::ScreenPath::kNative);
+  CHECK(has(restart, "encoder_faults"));
   CHECK(slo_on(load("video-pli-storm"), "sfu.key_frame_requests_throttled"));
   Scenario mid = load("video-join-midstream");
   CHECK(mid.FindParticipant("carol")->join_at_s == 10);

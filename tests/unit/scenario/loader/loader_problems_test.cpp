@@ -271,6 +271,25 @@ TEST_CASE("participants: count, camera and screen settings are bounded", "[loade
                   "unknown value \"4k\" (expected 2160p, 1440p, 1080p, 720p)");
 }
 
+TEST_CASE("screen restart_on_tier_change: a bool, true only on a desktop client", "[loader][video]") {
+  LoadResult r = LoadWith([](json& j) {
+    j["participants"][0]["screen"] = {{"restart_on_tier_change", "yes"}};
+    j["participants"][1]["screen"] = {{"restart_on_tier_change", true}};
+  });
+  REQUIRE_PROBLEM(r, "/participants/0/screen/restart_on_tier_change", "wrong_type",
+                  "expected true or false, got the string \"yes\"");
+  REQUIRE_PROBLEM(r, "/participants/1/screen/restart_on_tier_change", "invalid_value",
+                  "true needs a desktop client (only the native sender has a pipeline to restart)");
+  LoadResult ok = LoadWith([](json& j) {
+    j["participants"][1]["client"] = "desktop";
+    j["participants"][1]["screen"] = {{"restart_on_tier_change", true}};
+    j["participants"][0]["screen"] = {{"restart_on_tier_change", false}};
+  });
+  REQUIRE_VALID(ok);
+  CHECK(ok.scenario->participants[1].screen.restart_on_tier_change);
+  CHECK_FALSE(ok.scenario->participants[0].screen.restart_on_tier_change);
+}
+
 TEST_CASE("times lie within [0, duration_s]", "[loader][range]") {
   LoadResult r = LoadWith([](json& j) {
     j["participants"][0]["join_at_s"] = 31;

@@ -207,6 +207,36 @@ TEST_CASE("consumer_seq_continuous: continuous, input gaps, producer changes, re
   CHECK(restarted.passed());
 }
 
+TEST_CASE("consumer_seq_continuous: an output that follows a restarted input is a violation", "[invariants]") {
+  // The seq_not_rewritten mutant: the input restarts 20000 further on and the output follows it
+  // by the same offset (a "mapped" step, allowed for small reorderings and losses, not for this).
+  ConsumerSeqContinuous forward;
+  forward.OnConsumerRtp(1, Rtp("c-1", "p-1", 10, 100));
+  forward.OnConsumerRtp(1, Rtp("c-1", "p-1", 11, 101));
+  forward.OnConsumerRtp(2, Rtp("c-1", "p-1", 20011, 20101));
+  REQUIRE_FALSE(forward.passed());
+  CHECK(forward.first_violation()->at_s == 2);
+  CHECK(forward.first_violation()->detail ==
+        "consumer c-1 output seq 20101 is 20000 ahead of its highest sent (101), more than 3000 (RFC 3550 "
+        "MAX_DROPOUT), while its input went 11 -> 20011 (producer p-1): a restarted input stream not re-synced");
+
+  ConsumerSeqContinuous back;  // back by 5000 across the 16-bit wrap
+  back.OnConsumerRtp(1, Rtp("c-1", "p-1", 10, 2000));
+  back.OnConsumerRtp(2, Rtp("c-1", "p-1", -4990, 62536));
+  REQUIRE_FALSE(back.passed());
+  CHECK(back.first_violation()->detail.find("62536 is 5000 behind its highest sent (2000)") != std::string::npos);
+
+  // Exactly at the bound, a loss burst the input really had: allowed; one more is not. The bound
+  // is measured from the highest output, so a late packet in between does not reset it.
+  ConsumerSeqContinuous edge;
+  edge.OnConsumerRtp(1, Rtp("c-1", "p-1", 10, 65000));
+  edge.OnConsumerRtp(1, Rtp("c-1", "p-1", 3010, 2464));  // +3000 across the wrap
+  edge.OnConsumerRtp(1, Rtp("c-1", "p-1", 1000, 454));   // late: 2010 back
+  CHECK(edge.passed());
+  edge.OnConsumerRtp(1, Rtp("c-1", "p-1", 6011, 5465));  // 3001 past the highest (2464)
+  CHECK_FALSE(edge.passed());
+}
+
 TEST_CASE("one_response_per_request: duplicates, unknown ids, pending at the end", "[invariants]") {
   OneResponsePerRequest ok;
   ok.OnRequestSent(1, "alice", "r1");

@@ -150,5 +150,63 @@ TEST_CASE("removing a consumer stops its output; others continue", "[sfu][forwar
   CHECK(f.consumer_count() == 1);
 }
 
+// kSequenceRestartThreshold (3000) is from sfu_constants.h: a larger input jump is a restarted
+// stream (a sender that rebuilt its packetizer), not loss.
+TEST_CASE("a restarted input stream re-syncs: the output continues by one", "[sfu][forwarding]") {
+  RtpForwarder f(90000, 64);
+  CollectingSink sink;
+  f.AddConsumer(1, 0x1, 500, 0);
+  f.SetPaused(1, false);
+  for (uint16_t s = 100; s < 103; ++s) Feed(f, sink, s, 0);
+  for (uint16_t s = 20000; s < 20003; ++s) Feed(f, sink, s, 0);  // forward restart (+19898)
+  // An output seq of the earlier segment still maps back to its input packet.
+  REQUIRE(f.rewriter(1) != nullptr);
+  CHECK(f.rewriter(1)->InputForOutput(501) == 101);
+  CHECK(f.rewriter(1)->InputForOutput(504) == 20001);
+  for (uint16_t s = 5000; s < 5003; ++s) Feed(f, sink, s, 0);  // backward restart (-15002)
+  REQUIRE(sink.out.size() == 9);
+  for (std::size_t i = 0; i < sink.out.size(); ++i) CHECK(sink.out[i].seq == 500 + i);
+}
+
+TEST_CASE("seq_not_rewritten mutant: a restarted input stream keeps the old offset; resume still re-syncs",
+          "[sfu][forwarding][mutant]") {
+  RtpForwarder f(90000, 64, /*resync_on_restart=*/false);
+  CollectingSink sink;
+  f.AddConsumer(1, 0x1, 500, 0);
+  f.SetPaused(1, false);
+  for (uint16_t s = 100; s < 103; ++s) Feed(f, sink, s, 0);
+  for (uint16_t s = 20000; s < 20003; ++s) Feed(f, sink, s, 0);  // the output jumps with the input
+  REQUIRE(sink.out.size() == 6);
+  CHECK(sink.out[2].seq == 502);
+  CHECK(sink.out[3].seq == 500 + (20000 - 100));
+  // Back below the re-sync point (input 100): nothing is forwarded at all.
+  for (uint16_t s = 50; s < 53; ++s) Feed(f, sink, s, 0);
+  CHECK(sink.out.size() == 6);
+  // A resume still re-syncs: the output continues by one after the last sent.
+  f.SetPaused(1, true);
+  f.SetPaused(1, false);
+  Feed(f, sink, 60, 0);
+  REQUIRE(sink.out.size() == 7);
+  CHECK(sink.out[6].seq == static_cast<uint16_t>(sink.out[5].seq + 1));
+}
+
+TEST_CASE("seq_not_rewritten mutant: RtpRewriter maps a restart jump straight through", "[sfu][forwarding][mutant]") {
+  RtpRewriter good(90000, 1000, 0);
+  RtpRewriter bad(90000, 1000, 0, /*resync_on_restart=*/false);
+  for (RtpRewriter* r : {&good, &bad}) {
+    REQUIRE(r->Map(10, 0, 0));
+    REQUIRE(r->Map(11, 90, 0));
+  }
+  const auto g = good.Map(11 + 10000, 5000, 0);
+  const auto b = bad.Map(11 + 10000, 5000, 0);
+  REQUIRE(g);
+  REQUIRE(b);
+  CHECK(g->seq == 1002);
+  CHECK(b->seq == 1001 + 10000);
+  // A jump within the threshold is loss for both: the gap stays.
+  CHECK(good.Map(11 + 10000 + 5, 5000, 0)->seq == 1002 + 5);
+  CHECK(bad.Map(11 + 10000 + 5, 5000, 0)->seq == 1001 + 10000 + 5);
+}
+
 }  // namespace
 }  // namespace sfusim::sfu

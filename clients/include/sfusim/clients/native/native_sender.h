@@ -140,6 +140,9 @@ class NativeSender {
   bool SendDatagram(std::span<const uint8_t> bytes, std::string_view what);
   bool SendRtpPacket(std::span<const uint8_t> packet);
   void ApplyEncoderRates();
+  // restart_pipeline_on_tier_change: a new VideoRtpSender from its own RNG substream.
+  void RebuildPacketizer();
+  std::unique_ptr<VideoRtpSender> MakeRtpSender(sim::Env env);
   int64_t EffectiveBitrate() const;
   void TriggerFallback(const FallbackReason& reason);
   void TearDown();  // timers, in-flight encode, queue, socket
@@ -170,6 +173,7 @@ class NativeSender {
   std::deque<QueuedFrame> queue_;
   QueuedFrame in_flight_;
   int in_flight_tier_index_ = 0;
+  uint64_t pipeline_generation_ = 0;  // RebuildPacketizer calls (names the RNG substream)
   sim::TimeDelta last_encode_time_;  // modelled duration of the last encode started
   I420Frame picture_;
   sim::Timestamp fps_epoch_;         // the capture grid: frame k at fps_epoch_ + k / fps

@@ -54,6 +54,12 @@ struct NativeSenderConfig {
   uint8_t abs_capture_time_id = 0;
   // The fallback_never mutant (client_mutants.h): no failure ever makes the sender fall back.
   bool fallback_never = false;
+  // A desktop whose hardware encoder cannot change resolution in place: on every resolution-tier
+  // change the sender rebuilds its encoder and RTP packetizer. The new packetizer starts a fresh
+  // random sequence number and timestamp (RFC 3550 §5.1) on the same SSRC (the SFU's session and
+  // producer stay): the producer's input stream restarts, which the SFU's consumers must hide
+  // (PROTOCOL.md §2). Off: the packetizer lives as long as the sender.
+  bool restart_pipeline_on_tier_change = false;
 };
 
 }  // namespace sfusim::clients

@@ -60,6 +60,7 @@ struct NativeSenderCounters {
   uint64_t rtcp_errors = 0;                   // datagrams / sub-packets that did not parse
   uint64_t datagrams_ignored = 0;             // not RTCP, or not from rtp_target
   uint64_t degradation_changes = 0;
+  uint64_t pipeline_restarts = 0;             // packetizer rebuilds (restart_pipeline_on_tier_change)
   uint64_t fallbacks = 0;
 };
 

@@ -14,6 +14,14 @@
 // repeated number), d > max(1, e) (a gap larger than the input's), or d >= 2^15 (going back).
 // Also: two output SSRCs for one consumer. Retransmissions are excepted (they repeat old numbers
 // by design). Each consumer's first violation counts once (its later packets would repeat it).
+//
+// The signed-step exception has a bound: no output may land more than kMaxOutputSeqJump from the
+// highest output seq the consumer sent so far, forward or back, whatever the input did. An input
+// jump that large is not loss but a restarted stream (a sender that rebuilt its packetizer, with a
+// new random sequence on the same SSRC), and a consumer that maps it straight through breaks the
+// continuity PROTOCOL.md §2 promises: receivers see a gap of thousands (NACKs, or a new source) or
+// numbers they already had. The bound is RFC 3550 A.1's MAX_DROPOUT, the largest forward jump a
+// receiver still counts as loss (the SFU's kSequenceRestartThreshold is the same number).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +34,7 @@
 namespace sfusim::scenario {
 
 inline constexpr std::size_t kMaxTrackedConsumers = 1 << 20;
+inline constexpr int64_t kMaxOutputSeqJump = 3000;  // RFC 3550 A.1 MAX_DROPOUT
 
 class ConsumerSeqContinuous : public InvariantChecker {
  public:
@@ -40,6 +49,7 @@ class ConsumerSeqContinuous : public InvariantChecker {
     int64_t input_seq = 0;
     uint16_t output_seq = 0;
     uint32_t output_ssrc = 0;
+    int64_t highest_output = 0;  // extended (unwrapped) highest output seq sent
   };
   std::map<std::string, Last, std::less<>> last_;
 };
