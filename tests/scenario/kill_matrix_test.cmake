@@ -2,7 +2,10 @@
 # as a column (FUZZ_CASES sequences per cell), and fails unless every mutant outside SURVIVING was
 # killed by some column (the matrix is printed either way). A mutant of SURVIVING that is killed
 # fails the test too, so the list cannot go stale. The unmutated scenario runs are the scenario
-# tests' business; the unmutated fuzzer run is part of this one and must pass.
+# tests' business; the unmutated fuzzer run is part of this one and must pass. Every mutant of
+# FUZZER_KILLS must be killed by the fuzzer column itself (a row killed by a scenario does not
+# excuse it), so a change that blinds the model to a defect fails here even when a scenario still
+# kills that mutant; a mutant the fuzzer kills that is not listed fails too (the list cannot go stale).
 cmake_policy(SET CMP0054 NEW)  # "killed" in if() is a string, not the variable of that name
 set(ENV{SFUSIM_FUZZ_CASES} ${FUZZ_CASES})
 execute_process(COMMAND ${SFUSIM} mutants ${SCENARIOS} --first-kill --skip-baseline --jobs 2 --out ${OUT}
@@ -33,6 +36,18 @@ foreach(i RANGE ${last})
     list(APPEND bad "${name} survived")
   elseif(NOT expected_survivor EQUAL -1 AND row_killed)
     list(APPEND bad "${name} is listed as surviving but was killed: remove it from SFUSIM_MUTANTS_SURVIVING")
+  endif()
+endforeach()
+foreach(name IN LISTS FUZZER_KILLS)
+  list(FIND fuzzer_killed ${name} found)
+  if(found EQUAL -1)
+    list(APPEND bad "${name} survived the fuzzer column, which is expected to kill it (FUZZER_KILLS)")
+  endif()
+endforeach()
+foreach(name IN LISTS fuzzer_killed)
+  list(FIND FUZZER_KILLS ${name} found)
+  if(found EQUAL -1)
+    list(APPEND bad "the fuzzer killed ${name}, which is not in FUZZER_KILLS: add it to SFUSIM_FUZZER_KILLS")
   endif()
 endforeach()
 list(LENGTH fuzzer_killed n_fuzzer)
