@@ -14,6 +14,7 @@
 // Environment (like the stateful model's):
 //   SFUSIM_MEDIAPROP_MUTANT=<name>[,<name>]  run against mutants (kMutants names, '-' or '_')
 //   SFUSIM_FUZZ_CASES=N                      cases per round (default kDefaultCases: CTest's bound)
+//   SFUSIM_FUZZ_SEED=N                       RapidCheck's seed (the first round's, with a soak)
 //   SFUSIM_FUZZ_SOAK_S=N                     repeat rounds with fresh seeds for N wall-clock seconds
 //   SFUSIM_MEDIAPROP_SCENARIO_OUT=FILE       on a failure, write the shrunk case's scenario there
 //   SFUSIM_MEDIAPROP_VERBOSE=1               one line per case: what it ran and what was decoded
@@ -24,7 +25,6 @@
 #include <rapidcheck/catch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -35,6 +35,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../../soak.h"
 #include "media_ledger.h"
 #include "sfusim/scenario/mutant_names.h"
 #include "sfusim/scenario/scenario_loader.h"
@@ -171,11 +172,6 @@ Json GenScenario() {
   return doc;
 }
 
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::atoi(v) : fallback;
-}
-
 Mutants MutantsFromEnv() {
   Mutants m;
   const char* env = std::getenv("SFUSIM_MEDIAPROP_MUTANT");
@@ -240,56 +236,38 @@ TEST_CASE("media plane: invariants hold and every receiver's media is decoded or
           "[property][scenario][media]") {
   const Mutants mutants = MutantsFromEnv();
   const std::string mutant_name = std::getenv("SFUSIM_MEDIAPROP_MUTANT") ? std::getenv("SFUSIM_MEDIAPROP_MUTANT") : "";
-  const int soak_s = EnvInt("SFUSIM_FUZZ_SOAK_S", 0);
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  if (!std::getenv("RC_PARAMS")) params.maxSuccess = EnvInt("SFUSIM_FUZZ_CASES", kDefaultCases);
-  // Soak timing uses the wall clock only to decide when to stop; it never reaches test output.
-  const auto start = std::chrono::steady_clock::now();
-  int rounds = 0;
-  long cases = 0;
-  do {
-    Json last_failed;
-    uint64_t last_seed = 1;
-    std::vector<std::string> last_failures;
-    rc::detail::TestMetadata meta;
-    meta.id = meta.description = "media plane property" + (rounds ? " round " + std::to_string(rounds) : "");
-    const auto result = rc::detail::checkProperty(rc::detail::toProperty([&] {
-                                                    // Full-range draws from the first case on (a few
-                                                    // cases must cover the ranges); shrinking still works.
-                                                    const Json doc = *rc::gen::resize(kFullSize, rc::gen::exec(GenScenario));
-                                                    const auto seed = static_cast<uint64_t>(*rc::gen::inRange(1, kMaxSeed + 1));
-                                                    std::vector<std::string> failures = RunCase(doc, seed, mutants, mutant_name);
-                                                    if (!failures.empty()) {
-                                                      last_failed = doc;
-                                                      last_seed = seed;
-                                                      last_failures = failures;
-                                                    }
-                                                    std::string all;
-                                                    for (const std::string& f : failures) all += "\n  " + f;
-                                                    if (!failures.empty()) RC_FAIL(all);
-                                                  }),
-                                                  meta, params);
-    ++rounds;
-    params.seed = params.seed * 6364136223846793005ULL + 1442695040888963407ULL;  // the next round's seed
-    if (result.template is<rc::detail::FailureResult>()) {
-      rc::detail::printResultMessage(result, std::cerr);
-      // The last failing case RapidCheck ran is the shrunk one.
-      std::cerr << "\nShrunk failing case as a scenario file (sfusim run FILE --seed " << last_seed
-                << (mutant_name.empty() ? "" : " --mutant " + mutant_name) << "):\n"
-                << last_failed.dump(2) << "\nWhat failed:\n";
-      for (const std::string& f : last_failures) std::cerr << "  " << f << "\n";
-      if (const char* out = std::getenv("SFUSIM_MEDIAPROP_SCENARIO_OUT")) {
-        std::ofstream file(out);
-        file << last_failed.dump(2) << "\n";
-        std::cerr << "Scenario written to " << out << "\n";
-      }
-      FAIL("the media-plane property found a failure (see the scenario above)");
-    }
-    if (!result.template is<rc::detail::SuccessResult>()) rc::detail::printResultMessage(result, std::cerr);
-    REQUIRE(result.template is<rc::detail::SuccessResult>());
-    cases += params.maxSuccess;
-  } while (soak_s > 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(soak_s));
-  if (soak_s > 0) std::cerr << "soak: " << rounds << " rounds, " << cases << " cases, no failure\n";
+  Json last_failed;
+  uint64_t last_seed = 1;
+  std::vector<std::string> last_failures;
+  sfusim::test::RunPropertyRounds(
+      "media plane property", kDefaultCases, "cases",
+      [&] {
+        // Full-range draws from the first case on (a few cases must cover the ranges); shrinking
+        // still works.
+        const Json doc = *rc::gen::resize(kFullSize, rc::gen::exec(GenScenario));
+        const auto seed = static_cast<uint64_t>(*rc::gen::inRange(1, kMaxSeed + 1));
+        std::vector<std::string> failures = RunCase(doc, seed, mutants, mutant_name);
+        if (!failures.empty()) {
+          last_failed = doc;
+          last_seed = seed;
+          last_failures = failures;
+        }
+        std::string all;
+        for (const std::string& f : failures) all += "\n  " + f;
+        if (!failures.empty()) RC_FAIL(all);
+      },
+      [&] {
+        // The last failing case RapidCheck ran is the shrunk one.
+        std::cerr << "\nShrunk failing case as a scenario file (sfusim run FILE --seed " << last_seed
+                  << (mutant_name.empty() ? "" : " --mutant " + mutant_name) << "):\n"
+                  << last_failed.dump(2) << "\nWhat failed:\n";
+        for (const std::string& f : last_failures) std::cerr << "  " << f << "\n";
+        if (const char* out = std::getenv("SFUSIM_MEDIAPROP_SCENARIO_OUT")) {
+          std::ofstream file(out);
+          file << last_failed.dump(2) << "\n";
+          std::cerr << "Scenario written to " << out << "\n";
+        }
+      });
 }
 
 }  // namespace

@@ -52,6 +52,13 @@ inline int GenClient() { return *rc::gen::inRange(0, kClients); }
 inline std::string GenChannel() {
   return kChannels[static_cast<std::size_t>(*rc::gen::weightedElement<int>({{4, 0}, {1, 1}, {1, 2}}))];
 }
+
+// The channel a client's leave or voice activity names: mostly the one it is in, sometimes
+// another one (an error the model predicts).
+inline std::string GenTargetChannel(const std::string& current) {
+  const bool other = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
+  return other || current.empty() ? GenChannel() : current;
+}
 // One of `ids` (ids of the model) or, sometimes and always when there is none, `bogus`.
 inline std::string GenTarget(std::vector<std::string> ids, const std::string& bogus) {
   ids.push_back(bogus);

@@ -90,11 +90,7 @@ struct Join : ModelCommand {
 struct Leave : ModelCommand {
   int i;
   std::string channel;
-  explicit Leave(const Model& m) : i(GenClient()) {
-    // Mostly the channel the client is in; sometimes another one (an error).
-    const bool other = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
-    channel = other || m.C(i).channel.empty() ? GenChannel() : m.C(i).channel;
-  }
+  explicit Leave(const Model& m) : i(GenClient()), channel(GenTargetChannel(m.C(i).channel)) {}
   void checkPreconditions(const Model& m) const override { RC_PRE(m.C(i).online); }
   void Step(Model& m, Expect& e) const override {
     if (m.C(i).channel.empty() || m.C(i).channel != channel) {
@@ -121,10 +117,9 @@ struct Speak : ModelCommand {
   int i;
   std::string channel;
   bool speaking = *rc::gen::arbitrary<bool>();
-  explicit Speak(const Model& m) : i(GenClient()) {
-    const bool other = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
-    channel = other || m.C(i).channel.empty() ? GenChannel() : m.C(i).channel;
-  }
+  // The channel is drawn after `speaking` (a member initializer), as it always was: the draw order
+  // is what a seed replays.
+  explicit Speak(const Model& m) : i(GenClient()) { channel = GenTargetChannel(m.C(i).channel); }
   void checkPreconditions(const Model& m) const override { RC_PRE(m.C(i).online); }
   void Step(Model& m, Expect& e) const override {
     if (m.C(i).channel.empty() || m.C(i).channel != channel) {

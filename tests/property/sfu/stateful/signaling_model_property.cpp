@@ -11,11 +11,11 @@
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
+#include "../../soak.h"
 #include "signaling_model.h"
 
 namespace sfusim::sfu::test::model {
@@ -25,47 +25,22 @@ namespace {
 // and enough that every SFU mutant the model covers is killed in (nearly) every run.
 constexpr int kDefaultCases = 200;
 
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::atoi(v) : fallback;
-}
-
 TEST_CASE("signaling stateful model", "[sfu][property]") {
   SfuMutants mutants;
   std::string bad;
   const char* env = std::getenv("SFUSIM_FUZZ_MUTANT");
   if (env && !ParseMutants(env, &mutants, &bad)) FAIL("SFUSIM_FUZZ_MUTANT: unknown mutant name '" << bad << "'");
-  const int soak_s = EnvInt("SFUSIM_FUZZ_SOAK_S", 0);
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  if (!std::getenv("RC_PARAMS")) params.maxSuccess = EnvInt("SFUSIM_FUZZ_CASES", kDefaultCases);
-  if (const char* seed = std::getenv("SFUSIM_FUZZ_SEED"); seed && *seed) params.seed = std::strtoull(seed, nullptr, 10);
-  // Soak timing uses the wall clock only to decide when to stop; it never reaches test output.
-  const auto start = std::chrono::steady_clock::now();
-  int rounds = 0;
-  long sequences = 0;
-  do {
-    CommandList failed;
-    rc::detail::TestMetadata meta;
-    meta.id = meta.description = "signaling stateful model" + (rounds ? " round " + std::to_string(rounds) : "");
-    const auto result = rc::detail::checkProperty(
-        rc::detail::toProperty([&] { RunModel(mutants, &failed); }), meta, params);
-    ++rounds;
-    params.seed = params.seed * 6364136223846793005ULL + 1442695040888963407ULL;  // the next round's seed
-    if (result.template is<rc::detail::FailureResult>()) {
-      rc::detail::printResultMessage(result, std::cerr);
-      std::cerr << "\nMinimal failing command sequence (" << failed.size() << " commands):\n" << ShowCommands(failed);
-      if (const char* out = std::getenv("SFUSIM_FUZZ_SCENARIO_OUT")) {
-        std::ofstream file(out);
-        file << ScenarioOf(failed, "stateful-model-failure").dump(2) << "\n";
-        std::cerr << "Scenario written to " << out << " (check it: sfusim validate " << out << ")\n";
-      }
-      FAIL("the stateful model found a failure (see the sequence above)");
-    }
-    if (!result.template is<rc::detail::SuccessResult>()) rc::detail::printResultMessage(result, std::cerr);
-    REQUIRE(result.template is<rc::detail::SuccessResult>());  // not given up, not errored
-    sequences += params.maxSuccess;
-  } while (soak_s > 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(soak_s));
-  if (soak_s > 0) std::cerr << "soak: " << rounds << " rounds, " << sequences << " sequences, no failure\n";
+  CommandList failed;
+  sfusim::test::RunPropertyRounds(
+      "signaling stateful model", kDefaultCases, "sequences", [&] { RunModel(mutants, &failed); },
+      [&] {
+        std::cerr << "\nMinimal failing command sequence (" << failed.size() << " commands):\n" << ShowCommands(failed);
+        if (const char* out = std::getenv("SFUSIM_FUZZ_SCENARIO_OUT")) {
+          std::ofstream file(out);
+          file << ScenarioOf(failed, "stateful-model-failure").dump(2) << "\n";
+          std::cerr << "Scenario written to " << out << " (check it: sfusim validate " << out << ")\n";
+        }
+      });
 }
 
 }  // namespace

@@ -32,6 +32,14 @@ inline constexpr uint16_t kPort = 4443;
 inline const sim::SocketAddress kSfuAddress{sim::MakeIpv4(10, 0, 0, 1), kPort};
 inline constexpr uint16_t kNativePort = 5002;  // nothing listens: the native sender's RTP is dropped
 
+// A new_producer announcement of `id` owned by `user`, as the SFU would push it.
+inline protocol::NewProducer Announce(std::string id, std::string user) {
+  protocol::NewProducer p;
+  p.producer_id = std::move(id);
+  p.username = std::move(user);
+  return p;
+}
+
 class FakeSfu : public sim::StreamAcceptor, public sim::MessageStream::Listener, public sim::DatagramSocket::Receiver {
  public:
   explicit FakeSfu(sim::Net* net) : net_(net) {

@@ -23,6 +23,7 @@ using clients::ClientPhase;
 using clients::RepeatAnswer;
 using clients::WebClient;
 using protocol::MediaAction;
+using clients::testing::Announce;
 using clients::testing::FakeSfu;
 using clients::testing::kSfuAddress;
 namespace err = protocol::signaling_error;
@@ -75,13 +76,6 @@ struct World {
     return out;
   }
 };
-
-protocol::NewProducer Announce(std::string id, std::string user) {
-  protocol::NewProducer p;
-  p.producer_id = std::move(id);
-  p.username = std::move(user);
-  return p;
-}
 
 }  // namespace
 

@@ -22,6 +22,7 @@ using namespace sfusim;
 using clients::ClientPhase;
 using clients::WebClient;
 using protocol::MediaAction;
+using clients::testing::Announce;
 using clients::testing::FakeSfu;
 using clients::testing::kSfuAddress;
 
@@ -64,13 +65,6 @@ struct World {
   }
   void Run(double s) { scheduler.RunFor(sim::TimeDelta::SecondsF(s)); }
 };
-
-protocol::NewProducer Announce(std::string id, std::string user) {
-  protocol::NewProducer p;
-  p.producer_id = std::move(id);
-  p.username = std::move(user);
-  return p;
-}
 
 }  // namespace
 
